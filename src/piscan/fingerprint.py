@@ -1,0 +1,76 @@
+"""Keyed fingerprints of normalised values.
+
+A fingerprint is ``HMAC-SHA256(key, entity_type + ":" + normalised_value)``, hex, first 32 characters
+(128 bits). It is stable across runs for the same key, so baselines, allowlists and distinct-person
+counts work, and it is useless for brute force without the key: the space of valid mobile numbers
+(~10^9) or resident IDs (~10^11) is small enough to enumerate against an *unkeyed* hash, which is why
+detect-secrets-style plain SHA-1 is not used here.
+
+Key resolution, first hit wins:
+
+1. an explicit key (``--fingerprint-key-file`` / config ``fingerprint_key_file``);
+2. the environment variable ``PISCAN_FINGERPRINT_KEY`` (hex or any text);
+3. the per-user key file ``$XDG_CONFIG_HOME/piscan/fingerprint.key`` (``~/.config/…``), created with
+   32 random bytes and mode 0600 on first use.
+
+Teams that share baselines across machines must share the key (put it in CI secrets).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+ENV_VAR = "PISCAN_FINGERPRINT_KEY"
+
+
+def default_key_path() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "piscan" / "fingerprint.key"
+
+
+def load_key(key_file: str | os.PathLike[str] | None = None) -> bytes:
+    """Return the fingerprint key (see module docstring for the resolution order)."""
+    if key_file:
+        data = Path(key_file).read_bytes().strip()
+        if not data:
+            raise ValueError(f"fingerprint key file is empty: {key_file}")
+        return data
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return env.strip().encode("utf-8")
+    path = default_key_path()
+    try:
+        data = path.read_bytes().strip()
+        if data:
+            return data
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32).encode("ascii")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key + b"\n")
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short public identifier of a key (so reports say which key made their fingerprints)."""
+    return hashlib.sha256(b"piscan-fingerprint-key-id:" + key).hexdigest()[:16]
+
+
+class Fingerprinter:
+    """Computes keyed fingerprints; one instance per scan."""
+
+    __slots__ = ("_key", "key_id")
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+        self.key_id = key_id(key)
+
+    def __call__(self, entity_type: str, normalised_value: str) -> str:
+        msg = f"{entity_type}:{normalised_value}".encode()
+        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()[:32]

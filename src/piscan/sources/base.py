@@ -1,0 +1,66 @@
+"""The reader interface: sources turn inputs into *located text* for the detectors.
+
+Two shapes of located text exist, because the hot path and structured data want different things:
+
+* :class:`Chunk` — newline-aligned UTF-8 bytes of a text stream (logs, any text). The detector scans
+  raw bytes with a multi-pattern engine and only decodes the few lines around a hit, which is what
+  makes 100+ MB/s possible. ``first_line`` is the 1-based number of the chunk's first line in the
+  decoded, decompressed text.
+* :class:`Cell` — one value with a structured location (SQL dump cell, CSV field, JSON leaf, live
+  database value). ``context`` carries the column name / key path, which recognizers use as context
+  words (``id_card`` makes an 18-digit value likelier to be an ID, ``order_no`` less likely).
+
+A :class:`Reader` yields either (or both). A reader that hits a fault raises :class:`SourceError`
+*after* yielding everything it could read, so nothing readable is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class SourceError(Exception):
+    """A fault while reading an input. The message names what went wrong, never a raw value."""
+
+    def __init__(self, reason: str, *, path: str | None = None, kind: str = "error") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
+        self.kind = kind
+
+
+@dataclass(slots=True)
+class Chunk:
+    data: bytes  # UTF-8, ends at a line boundary (or at end of input)
+    first_line: int  # 1-based line number of the first line in ``data``
+
+
+@dataclass(slots=True)
+class Cell:
+    text: str
+    line: int | None = None  # 1-based line in the decoded input, when the source has lines
+    offset: int | None = None  # 0-based code-point offset of ``text`` within that line, if known
+    table: str | None = None
+    column: str | None = None
+    row: str | None = None  # primary-key value or row ordinal, when known
+    context: tuple[str, ...] = ()  # extra context words (column name, key path, header)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Reader:
+    """Base class for readers. Subclasses set ``kind`` and implement :meth:`items`."""
+
+    kind: str = "text"
+
+    def __init__(self, path: str, display_path: str | None = None) -> None:
+        self.path = path
+        self.display_path = display_path or path
+
+    def items(self) -> Iterator[Chunk | Cell]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def metadata(self) -> dict[str, Any]:
+        """Facts about the input for the report (size, sha256, rows scanned…)."""
+        return {}
