@@ -1,0 +1,1 @@
+"""Detection: recognizers built from rule packs, validators, context scoring and the scan engines."""

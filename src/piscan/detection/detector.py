@@ -1,0 +1,217 @@
+"""The detector: stage 1 prefilter over bytes, stage 2 exact recognition on the few lines that matter.
+
+Stage 2 is the reference semantics and is shared by every entry point (chunks of a text stream, cells
+of structured data, the Presidio adapter): for each rule pattern, find candidates in the normalised view
+of the line (:mod:`piscan.detection.normalise`) with the standalone-token boundaries, run the rule's
+validator, add the context adjustment, drop candidates below the confidence threshold, resolve overlaps,
+and map offsets back to the original line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from piscan.detection.context import ContextMatcher
+from piscan.detection.engine import Prefilter, build_prefilter
+from piscan.detection.evidence import mask_value, snippet
+from piscan.detection.normalise import normalise
+from piscan.detection.rules import Rule, RulePack
+
+LONG_LINE = 8192  # bytes; longer lines are examined in windows around each prefilter report
+_WIN_BEFORE = 160
+_WIN_AFTER = 96
+_CELL_MAYBE = re.compile(r"[0-9\uff10-\uff19]{3}")
+
+
+@dataclass(slots=True)
+class Hit:
+    """One recognised value. Offsets are code points within the original line (or cell text)."""
+
+    rule_id: str
+    entity: str
+    start: int
+    end: int
+    value: str  # as written in the original text (may include separators / escapes)
+    normalised: str
+    masked: bool
+    confidence: float
+    pattern: str
+    evidence: str = ""
+    line: int | None = None
+    attributes: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Cand:
+    rule: Rule
+    pattern: str
+    vs: int  # view offsets
+    ve: int
+    text: str
+    verdict: Any
+    score: float
+    context: str | None
+
+
+class Detector:
+    """Build once per process from rule packs; scan chunks (text streams) and cells (structured data)."""
+
+    def __init__(self, packs: Sequence[RulePack], *, engine: str | None = None,
+                 min_confidence: float | None = None, today: _dt.date | None = None) -> None:
+        self.packs = list(packs)
+        self.rules: list[Rule] = [r for p in self.packs for r in p.rules]
+        self.rule_by_id = {r.id: r for r in self.rules}
+        self.min_confidence = min_confidence
+        self.today = today
+        self._ctx = {
+            r.id: ContextMatcher.build(r.context, r.negative_context, r.context_before, r.context_after,
+                                       r.context_boost, r.negative_penalty)
+            for r in self.rules
+        }
+        self.engine_name = engine
+        self._prefilter: Prefilter | None = None
+
+    @property
+    def prefilter(self) -> Prefilter:
+        if self._prefilter is None:
+            bodies = [p.regex for r in self.rules for p in r.patterns]
+            self._prefilter = build_prefilter(bodies, self.engine_name)
+        return self._prefilter
+
+    # ------------------------------------------------------------------ stage 2
+    def _threshold(self, rule: Rule) -> float:
+        return self.min_confidence if self.min_confidence is not None else rule.min_confidence
+
+    def detect(self, text: str, context: Sequence[str] = ()) -> list[Hit]:
+        """Stage 2 on one line / cell: every validated, above-threshold value, with evidence."""
+        view, offsets = normalise(text)
+        cands: list[_Cand] = []
+        for rule in self.rules:
+            matcher = self._ctx[rule.id]
+            for pat in rule.patterns:
+                for m in pat.compiled.finditer(view):
+                    verdict = rule.validator(m.group(), rule.params)
+                    if verdict is None:
+                        continue
+                    delta, why = matcher.adjust(view, m.start(), m.end(), context)
+                    if verdict.needs_context and delta <= 0:
+                        continue
+                    score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+                    if score < self._threshold(rule):
+                        continue
+                    cands.append(_Cand(rule, pat.name, m.start(), m.end(), m.group(), verdict, score, why))
+        if not cands:
+            return []
+        # overlaps: keep the best-scoring, then longest, candidate of any overlapping group
+        cands.sort(key=lambda c: (-c.score, -(c.ve - c.vs), c.vs, c.rule.id))
+        kept: list[_Cand] = []
+        for c in cands:
+            if all(c.ve <= k.vs or c.vs >= k.ve for k in kept):
+                kept.append(c)
+        kept.sort(key=lambda c: (c.vs, c.rule.id))
+        hits: list[Hit] = []
+        for c in kept:
+            if offsets is None:
+                s, e = c.vs, c.ve
+            else:
+                s, e = offsets[c.vs], offsets[c.ve]
+            attrs = dict(c.verdict.attributes)
+            if c.context:
+                attrs["context"] = c.context
+            masked = c.rule.masked or c.verdict.masked
+            hits.append(Hit(c.rule.id, c.rule.entity, s, e, text[s:e], c.verdict.normalised, masked, c.score,
+                            c.pattern, attributes=attrs))
+        displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked)) for h, c in zip(hits, kept, strict=True)]
+        for h, (s, e, d) in zip(hits, displays, strict=True):
+            others = [x for x in displays if x[0] != s]
+            h.evidence = snippet(text, s, e, d, others)
+        return hits
+
+    # ------------------------------------------------------------------ entry points
+    def scan_text(self, text: str, *, context: Sequence[str] = (), line: int | None = None,
+                  offset: int = 0) -> list[Hit]:
+        """Scan one structured value (a cell, a JSON leaf). ``context``: column name / key path words.
+
+        ``offset`` shifts the reported columns (position of the cell within its line).
+        """
+        if not _CELL_MAYBE.search(text) and "%" not in text and "\\u" not in text:
+            return []
+        hits = self.detect(text, context)
+        for h in hits:
+            h.line = line
+            if offset:
+                h.start += offset
+                h.end += offset
+        return hits
+
+    def scan_chunk(self, data: bytes, first_line: int = 1) -> list[Hit]:
+        """Scan newline-aligned UTF-8 bytes; hits carry absolute 1-based line numbers."""
+        ends = self.prefilter.ends(data)
+        if not ends:
+            return []
+        hits: list[Hit] = []
+        line_no = first_line
+        counted_to = 0
+        i, n = 0, len(ends)
+        while i < n:
+            to = ends[i]
+            ls = data.rfind(b"\n", 0, to) + 1
+            le = data.find(b"\n", to)
+            if le == -1:
+                le = len(data)
+            line_no += data.count(b"\n", counted_to, ls)
+            counted_to = ls
+            j = i
+            while j < n and ends[j] <= le:
+                j += 1
+            line_ends = ends[i:j]
+            i = j
+            if le - ls <= LONG_LINE:
+                text = data[ls:le].decode("utf-8", "replace")
+                if text.endswith("\r"):
+                    text = text[:-1]
+                for h in self.detect(text):
+                    h.line = line_no
+                    hits.append(h)
+            else:
+                hits.extend(self._scan_long_line(data, ls, le, line_ends, line_no))
+        return hits
+
+    def _scan_long_line(self, data: bytes, ls: int, le: int, ends: Iterable[int], line_no: int) -> list[Hit]:
+        windows: list[list[int]] = []
+        for to in ends:
+            a, b = max(ls, to - _WIN_BEFORE), min(le, to + _WIN_AFTER)
+            while a > ls and (data[a - 1:a].isalnum() or data[a - 1:a] in b"."):
+                a -= 1
+            a = max(ls, a - 2)
+            while b < le and data[b:b + 1].isalnum():
+                b += 1
+            while a > ls and 0x80 <= data[a] <= 0xBF:
+                a -= 1
+            while b < le and 0x80 <= data[b] <= 0xBF:
+                b += 1
+            if windows and a <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], b)
+            else:
+                windows.append([a, b])
+        hits: list[Hit] = []
+        char_pos, byte_pos = 0, ls
+        seen: set[tuple[int, str]] = set()
+        for a, b in windows:
+            char_pos += len(data[byte_pos:a].decode("utf-8", "replace"))
+            byte_pos = a
+            text = data[a:b].decode("utf-8", "replace")
+            for h in self.detect(text):
+                h.start += char_pos
+                h.end += char_pos
+                key = (h.start, h.rule_id)
+                if key in seen:
+                    continue
+                seen.add(key)
+                h.line = line_no
+                hits.append(h)
+        return hits

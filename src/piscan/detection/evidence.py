@@ -1,0 +1,67 @@
+"""Masked display of values and evidence snippets.
+
+Nothing built here contains a raw identifier: the matched value is shown in its masked display form,
+every other finding on the line is masked too, and any remaining run of 7+ digits in the surrounding
+text is starred out (it may be a value no rule reported).
+"""
+
+from __future__ import annotations
+
+import re
+
+_DIGIT_RUN = re.compile(r"[0-9０-９](?:[0-9０-９ \-]*[0-9０-９])?")
+_WS = re.compile(r"[\t\r\n\x0b\x0c]")
+
+
+def mask_value(entity: str, value: str, masked: bool) -> str:
+    """Display form of a value: ``138****5678``, ``110***********002X``, ``6222 **** **** 3446``.
+
+    Already-masked values are shown with any remaining visible middle digits starred as well, keeping the
+    visible head and tail that identify the shape.
+    """
+    chars = list(value)
+    digit_pos = [i for i, c in enumerate(chars) if c.isalnum()]
+    n = len(digit_pos)
+    if entity == "CN_MOBILE_PHONE":
+        keep_head, keep_tail = 3, 4
+        # drop the country prefix from what is kept visible
+        if n > 11:
+            keep_head += n - 11
+    elif entity == "CN_RESIDENT_ID":
+        keep_head, keep_tail = 3, 2
+    elif entity == "CN_BANK_CARD":
+        keep_head, keep_tail = 4, 4
+    else:
+        keep_head, keep_tail = min(2, n // 4), min(2, n // 4)
+    for k, i in enumerate(digit_pos):
+        if keep_head <= k < n - keep_tail:
+            chars[i] = "*"
+    return "".join(chars)
+
+
+def _star_digit_runs(text: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        s = m.group()
+        digits = sum(c.isdigit() for c in s)
+        return re.sub(r"[0-9０-９]", "*", s) if digits >= 7 else s
+
+    return _DIGIT_RUN.sub(repl, text)
+
+
+def snippet(line: str, start: int, end: int, display: str, others: list[tuple[int, int, str]],
+            width: int = 20) -> str:
+    """Evidence: ``width`` characters either side of the value, with the value replaced by ``display``
+    and every span in ``others`` (other findings on the line) replaced by its display form."""
+    lo, hi = max(0, start - width), min(len(line), end + width)
+    pieces: list[str] = []
+    pos = lo
+    spans = sorted([(s, e, d) for s, e, d in others if e > lo and s < hi] + [(start, end, display)])
+    for s, e, d in spans:
+        if s < pos:
+            continue
+        pieces.append(_star_digit_runs(line[pos:s]))
+        pieces.append(d)
+        pos = e
+    pieces.append(_star_digit_runs(line[pos:hi]))
+    out = _WS.sub(" ", "".join(pieces))
+    return ("…" if lo > 0 else "") + out + ("…" if hi < len(line) else "")

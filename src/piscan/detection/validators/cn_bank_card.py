@@ -1,0 +1,170 @@
+"""Bank card numbers (ISO/IEC 7812 PAN) of Chinese issuers: UnionPay 62…, legacy 9…, and Chinese
+banks' Visa / Mastercard / JCB / AmEx BINs, 16-19 digits.
+
+Luhn raises confidence; some real Chinese cards fail Luhn (hutool #2510, braintree card-validator
+#112), so a non-Luhn candidate counts only with a BIN from the offline table
+(``data/cn_bank_bins.tsv``, derived by ``scripts/derive_bank_bins.py``) *and* a context word.
+
+Excluded: IMEIs (15 digits, never in range), ICCIDs (``89…``), and 18-character strings that are valid
+resident IDs (an ID wins).
+
+>>> is_valid('6222020200112233446')
+True
+>>> is_valid('6222020200112233441')   # fails Luhn
+False
+>>> is_valid('8986011234567890123')   # ICCID
+False
+>>> check('11010519491231002X', {}) is None
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from piscan.detection.validators import cn_resident_id, luhn
+from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict
+from piscan.resources import data_dir
+
+#: issuer prefixes accepted as "a bank card could start like this" (network level)
+NETWORK_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("62", "unionpay"),
+    ("60", "unionpay"),  # some domestic co-branded ranges
+    ("81", "unionpay"),
+    ("9", "domestic_legacy"),
+    ("4", "visa"),
+    ("51", "mastercard"), ("52", "mastercard"), ("53", "mastercard"), ("54", "mastercard"),
+    ("55", "mastercard"),
+    *((str(p), "mastercard") for p in range(22, 28)),
+    ("35", "jcb"),
+    ("34", "amex"), ("37", "amex"),
+)
+
+
+@lru_cache(maxsize=1)
+def bins() -> dict[str, tuple[str, str]]:
+    """BIN -> (bank name, card type) from the offline table."""
+    table: dict[str, tuple[str, str]] = {}
+    path = data_dir() / "cn_bank_bins.tsv"
+    if not path.exists():
+        return table
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            parts = line.rstrip("\n").split("\t")
+            table.setdefault(parts[0], (parts[2] if len(parts) > 2 else "", parts[3] if len(parts) > 3 else ""))
+    return table
+
+
+@lru_cache(maxsize=1)
+def _bin_lengths() -> tuple[int, ...]:
+    return tuple(sorted({len(b) for b in bins()}, reverse=True))
+
+
+def bin_of(number: str) -> str | None:
+    table = bins()
+    for n in _bin_lengths():
+        if number[:n] in table:
+            return number[:n]
+    return None
+
+
+def network_of(number: str) -> str | None:
+    for prefix, name in NETWORK_PREFIXES:
+        if number.startswith(prefix):
+            if name == "mastercard" and len(prefix) == 2 and prefix[0] == "2":
+                if not 2221 <= int(number[:4]) <= 2720:
+                    return None
+            if name == "jcb" and not 3528 <= int(number[:4]) <= 3589:
+                return None
+            return name
+    return None
+
+
+def compact(number: str) -> str:
+    return "".join(ch for ch in number if ch.isdigit())
+
+
+def validate(number: str) -> str:
+    """Structure + Luhn (strict form, for callers that want a yes/no)."""
+    number = compact(number)
+    if not 16 <= len(number) <= 19:
+        raise InvalidFormat("not 16-19 digits")
+    if number.startswith("89"):
+        raise InvalidComponent("ICCID (SIM serial), not a bank card")
+    if network_of(number) is None:
+        raise InvalidComponent("not a bank card issuer prefix")
+    if len(number) == 18 and cn_resident_id.is_valid(number):
+        raise InvalidComponent("valid resident ID number")
+    if not luhn.is_valid(number):
+        raise InvalidComponent("Luhn check fails")
+    return number
+
+
+def is_valid(number: str) -> bool:
+    try:
+        validate(number)
+        return True
+    except ValueError:
+        return False
+
+
+def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
+    """Rule-pack validator ``cn_bank_card``."""
+    number = compact(candidate)
+    if not 16 <= len(number) <= 19 or number.startswith("89"):
+        return None
+    network = network_of(number)
+    if network is None:
+        return None
+    if len(number) == 18 and cn_resident_id.is_valid(number):
+        return None  # an ID wins
+    if len(set(number)) <= 2:  # 6222222222222222222-style fillers
+        return None
+    b = bin_of(number)
+    attrs: dict[str, Any] = {"network": network, "luhn": luhn.is_valid(number)}
+    if b:
+        attrs["bank"] = bins()[b][0]
+        attrs["card_type"] = bins()[b][1]
+    delta = 0.0
+    if attrs["luhn"]:
+        delta += float(params.get("luhn_bonus", 0.2))
+        if b:
+            delta += float(params.get("known_bin_bonus", 0.1))
+        elif network not in ("unionpay", "domestic_legacy"):
+            # a Luhn-valid 4/5-prefixed number with no Chinese-bank BIN: foreign card or random id
+            delta -= float(params.get("foreign_penalty", 0.1))
+        return Verdict(normalised=number, score_delta=delta, attributes=attrs)
+    if not b:
+        return None  # non-Luhn needs a known BIN …
+    delta -= float(params.get("no_luhn_penalty", 0.2))
+    return Verdict(normalised=number, score_delta=delta, attributes=attrs, needs_context=True)  # … and context
+
+
+def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
+    """Rule-pack validator ``cn_bank_card_masked``: ``6222 **** **** 1234``, ``622202*********1234``.
+
+    16-19 positions, a visible issuer prefix of at least 4 digits, a visible tail of 3-4 digits, one
+    contiguous masked block. ``weak_mask`` when more than BIN (``max_visible_prefix``, default 6) + last
+    4 digits are visible (PCI DSS 3.4.1).
+    """
+    mask_chars = params.get("mask_chars", "*•")
+    s = "".join(ch for ch in candidate if ch.isdigit() or ch in mask_chars)
+    if not 16 <= len(s) <= 19:
+        return None
+    hidden = [i for i, ch in enumerate(s) if ch in mask_chars]
+    if not hidden or hidden[-1] - hidden[0] + 1 != len(hidden):
+        return None
+    head, tail = s[: hidden[0]], s[hidden[-1] + 1:]
+    if len(head) < 4 or not 3 <= len(tail) <= 8:
+        return None
+    if head.startswith("89") or network_of(head + "0" * 4) is None:
+        return None
+    weak = len(head) > int(params.get("max_visible_prefix", 6)) or len(tail) > 4
+    attrs: dict[str, Any] = {"weak_mask": weak, "hidden": len(hidden), "network": network_of(head + "0000")}
+    b = bin_of(head) if len(head) >= 6 else None
+    if b:
+        attrs["bank"] = bins()[b][0]
+    return Verdict(normalised=s, attributes=attrs, masked=True)

@@ -1,0 +1,253 @@
+"""Chinese resident identity number 公民身份号码 (GB 11643-1999), legacy 15-digit form and relatives.
+
+Structure of the 18-character number: 6-digit address code (GB/T 2260), 8-digit birth date YYYYMMDD,
+3-digit sequence (odd = male), ISO 7064 MOD 11-2 check character (``X`` = 10).
+
+The same algorithm covers the 2018 residence permits of Hong Kong, Macao and Taiwan residents (address
+codes 810000 / 820000 / 830000) and the 2023 foreigner permanent-residence ID (first digit ``9``,
+digits 2-3 the province that accepted the application). The legacy 15-digit form has a 6-digit
+address code, a YYMMDD birth date in the 1900s and a 3-digit sequence, and no check digit.
+
+Validation deliberately does **not** gate on the county code: an ID keeps the address code of the place
+and time it was assigned, and codes are retired and reused. The 2-digit province prefix is checked
+strictly; the full county table (current and abolished codes) only adds confidence and enrichment.
+(python-stdnum 2.2 rejects real IDs whose county code did not exist in the birth year.)
+
+>>> validate('11010519491231002X')
+'11010519491231002X'
+>>> is_valid('110105194912310021')
+False
+>>> to_18('110105491231002')
+'11010519491231002X'
+>>> calc_check_digit('11010519491231002')
+'X'
+>>> info('11010519491231002X')['province']
+'北京市'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from functools import lru_cache
+from typing import Any
+
+from piscan.detection.validators.base import InvalidChecksum, InvalidComponent, InvalidFormat, Verdict
+from piscan.resources import data_dir
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+
+#: residence-permit prefixes that are not GB/T 2260 province codes but use the ID algorithm
+PERMIT_PREFIXES = {"810000": "香港居民居住证", "820000": "澳门居民居住证", "830000": "台湾居民居住证"}
+
+
+@lru_cache(maxsize=1)
+def regions() -> dict[str, tuple[str, str]]:
+    """GB/T 2260 code -> (name, status) for every code published 1980-2019 (see data/gb2260.tsv)."""
+    table: dict[str, tuple[str, str]] = {}
+    with (data_dir() / "gb2260.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            code, name, status, *_ = line.rstrip("\n").split("\t")
+            table[code] = (name, status)
+    return table
+
+
+@lru_cache(maxsize=1)
+def provinces() -> frozenset[str]:
+    """Valid 2-digit prefixes: GB/T 2260 provinces (incl. 71 Taiwan, 81 HK, 82 Macao) plus 83."""
+    codes = {c[:2] for c in regions() if c.endswith("0000")}
+    codes.add("83")  # Taiwan residents' residence permit (830000), not a GB/T 2260 code
+    return frozenset(codes)
+
+
+def compact(number: str) -> str:
+    """Remove separators and upper-case the check character.
+
+    >>> compact(' 110105 19491231 002x ')
+    '11010519491231002X'
+    """
+    return "".join(number.split()).replace("-", "").upper()
+
+
+def calc_check_digit(first17: str) -> str:
+    """ISO 7064 MOD 11-2 check character for the first 17 digits."""
+    s = 0
+    for w, ch in zip(_WEIGHTS, first17, strict=True):
+        s += w * (ord(ch) - 48)
+    return _CHECK[s % 11]
+
+
+def _birth_date(yyyymmdd: str, today: _dt.date | None = None) -> _dt.date:
+    try:
+        d = _dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        raise InvalidComponent("birth date is not a calendar date") from None
+    if d < _dt.date(1900, 1, 1) or d > (today or _dt.date.today()):
+        raise InvalidComponent("birth date out of range 1900-01-01..today")
+    return d
+
+
+def _check_prefix(number: str) -> str:
+    """Return the ID form for a number whose prefix is acceptable, else raise."""
+    if number[0] == "9":
+        if number[1:3] not in provinces() or number[1:3] in ("81", "82", "83", "71"):
+            raise InvalidComponent("foreigner permanent-residence ID: unknown province of acceptance")
+        return "foreigner_pr"
+    if number[:6] in PERMIT_PREFIXES:
+        return "residence_permit"
+    if number[:2] not in provinces():
+        raise InvalidComponent("unknown province prefix")
+    return "id18"
+
+
+def validate(number: str, today: _dt.date | None = None) -> str:
+    """Validate an 18-character number; return its compact form or raise a ``ValueError`` subclass."""
+    number = compact(number)
+    if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
+        raise InvalidFormat("not 17 digits and a check character")
+    _check_prefix(number)
+    _birth_date(number[6:14], today)
+    if calc_check_digit(number[:17]) != number[17]:
+        raise InvalidChecksum("MOD 11-2 check character does not match")
+    return number
+
+
+def validate_15(number: str) -> str:
+    """Validate a legacy 15-digit number (address + YYMMDD in the 1900s + sequence).
+
+    >>> validate_15('110105491231002')
+    '110105491231002'
+    """
+    number = compact(number)
+    if len(number) != 15 or not number.isdigit():
+        raise InvalidFormat("not 15 digits")
+    if number[:2] not in provinces() or number[:6] in PERMIT_PREFIXES:
+        raise InvalidComponent("unknown province prefix")
+    _birth_date("19" + number[6:12])
+    return number
+
+
+def to_18(number: str) -> str:
+    """Convert a legacy 15-digit number to its 18-character form."""
+    number = validate_15(number)
+    first17 = number[:6] + "19" + number[6:]
+    return first17 + calc_check_digit(first17)
+
+
+def is_valid(number: str) -> bool:
+    try:
+        if len(compact(number)) == 15:
+            validate_15(number)
+        else:
+            validate(number)
+        return True
+    except ValueError:
+        return False
+
+
+def info(number: str, today: _dt.date | None = None) -> dict[str, Any]:
+    """Enrichment for a valid number: form, province, county name and status, minor at ``today``.
+
+    The raw number and the exact birth date are not returned.
+    """
+    number = compact(number)
+    if len(number) == 15:
+        number = to_18(number)
+    form = _check_prefix(number)
+    today = today or _dt.date.today()
+    born = _birth_date(number[6:14], today)
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    out: dict[str, Any] = {"id_form": form, "minor": age < 14}
+    table = regions()
+    if form == "foreigner_pr":
+        prov = table.get(number[1:3] + "0000")
+        out["province"] = prov[0] if prov else None
+        out["region_status"] = "n/a"
+        return out
+    if form == "residence_permit":
+        out["province"] = PERMIT_PREFIXES[number[:6]]
+        out["region_status"] = "permit"
+        return out
+    prov = table.get(number[:2] + "0000")
+    out["province"] = prov[0] if prov else None
+    county = table.get(number[:6])
+    out["region_status"] = county[1] if county else "unknown"
+    if county:
+        out["county"] = county[0]
+    return out
+
+
+def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
+    """Rule-pack validator ``cn_resident_id``: 18- or 15-character candidates."""
+    number = compact(candidate)
+    try:
+        if len(number) == 15:
+            validate_15(number)
+            normalised = to_18(number)
+        else:
+            normalised = validate(number)
+    except ValueError:
+        return None
+    attrs = info(normalised)
+    delta = 0.0
+    status = attrs.get("region_status")
+    if status in ("current", "abolished", "permit", "n/a"):
+        delta += float(params.get("known_region_bonus", 0.05))
+    else:
+        delta -= float(params.get("unknown_region_penalty", 0.1))
+    if len(number) == 15:
+        attrs["legacy_15"] = True
+        # a Luhn-valid 15-digit number looks like an IMEI; legacy IDs have no check digit
+        from piscan.detection.validators import luhn
+
+        if luhn.is_valid(number):
+            delta -= float(params.get("imei_like_penalty", 0.1))
+    return Verdict(normalised=normalised, score_delta=delta, attributes=attrs)
+
+
+def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
+    """Rule-pack validator ``cn_resident_id_masked``: ``110101********1234``, ``1101011990****1234``…
+
+    Accepts 18 positions of digits and mask characters with at least ``min_hidden`` (default 4) masked,
+    a visible province prefix, and a visible last position or at least 6 visible leading digits.
+    ``weak_mask`` is set when any full birth-date component stays visible (the year digits) or fewer
+    than ``min_hidden_effective`` (default 8) characters are hidden.
+    """
+    mask_chars = params.get("mask_chars", "*•")
+    s = "".join(candidate.split()).upper()
+    if len(s) != 18:
+        return None
+    hidden = [i for i, ch in enumerate(s) if ch in mask_chars]
+    if len(hidden) < int(params.get("min_hidden", 4)) or len(hidden) == 18:
+        return None
+    visible = [i for i in range(18) if i not in set(hidden)]
+    for i in visible:
+        if not (s[i].isdigit() or (i == 17 and s[i] == "X")):
+            return None
+    if 0 in hidden or 1 in hidden:
+        return None
+    if s[:2] not in provinces() and s[0] != "9":
+        return None
+    # the masked run must be contiguous (real masks hide a block, random strings don't)
+    if hidden[-1] - hidden[0] + 1 != len(hidden):
+        return None
+    dob_positions = set(range(6, 14))
+    dob_visible = dob_positions - set(hidden)
+    year_visible = {6, 7, 8, 9} <= dob_visible
+    weak = bool(year_visible and len(dob_visible) >= 4) or len(hidden) < int(params.get("min_hidden_effective", 8))
+    if year_visible:
+        try:
+            y = int(s[6:10])
+        except ValueError:
+            return None
+        if not 1900 <= y <= _dt.date.today().year:
+            return None
+    attrs: dict[str, Any] = {"weak_mask": weak, "hidden": len(hidden)}
+    if dob_positions <= set(visible):
+        attrs["birth_date_visible"] = True
+    prov = regions().get(s[:2] + "0000")
+    if prov:
+        attrs["province"] = prov[0]
+    return Verdict(normalised=s, attributes=attrs, masked=True)

@@ -1,0 +1,258 @@
+"""Scan orchestration: walk inputs, pick readers, run the detector, turn hits into findings.
+
+This is the one code path the CLI, the benchmarks and the tests use. It never raises for a bad input:
+faults become :class:`~piscan.findings.ScanError` entries and the scan goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from piscan import __version__
+from piscan.detection.detector import Detector, Hit
+from piscan.detection.rules import Rule, RulePack, load_packs
+from piscan.fingerprint import Fingerprinter, load_key
+from piscan.findings import Finding, ScanError, sort_findings
+from piscan.sources.base import Cell, Chunk, SourceError
+from piscan.sources.registry import open_reader
+
+
+@dataclass(slots=True)
+class ScanOptions:
+    rules: Sequence[str] = ()
+    show_values: bool = False
+    min_confidence: float | None = None
+    jobs: int | None = None  # None = all cores
+    engine: str | None = None
+    fingerprint_key_file: str | None = None
+    input_type: str | None = None
+    today: _dt.date | None = None
+    parallel_min_bytes: int = 32 << 20  # files smaller than this are scanned in-process
+
+
+@dataclass(slots=True)
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    inputs: list[dict[str, Any]] = field(default_factory=list)
+    packs: list[RulePack] = field(default_factory=list)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    started_at: str = ""
+    finished_at: str = ""
+    seconds: float = 0.0
+    bytes_scanned: int = 0
+    fingerprint_key_id: str = ""
+    engine: str = ""
+    roots: list[str] = field(default_factory=list)
+    assets: list[dict[str, Any]] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return any(e.kind == "error" for e in self.errors)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def iter_targets(targets: Sequence[str], errors: list[ScanError]) -> Iterator[tuple[str, str]]:
+    """Yield (filesystem path, display path) for files under the targets, in sorted order."""
+    for target in targets:
+        p = Path(target)
+        if p.is_dir():
+            root = p
+            for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: errors.append(
+                    ScanError(str(Path(e.filename).relative_to(root)) if e.filename else str(root),
+                              f"cannot list directory: {e.strerror}"))):
+                dirnames.sort()
+                for name in sorted(filenames):
+                    fp = Path(dirpath) / name
+                    yield str(fp), fp.relative_to(root).as_posix()
+        elif p.exists():
+            yield str(p), target
+        else:
+            errors.append(ScanError(target, "no such file or directory"))
+
+
+class FindingBuilder:
+    """Turns detector hits into findings (fingerprint, rule metadata, optional raw value)."""
+
+    def __init__(self, rules: dict[str, Rule], fingerprinter: Fingerprinter, show_values: bool) -> None:
+        self.rules = rules
+        self.fp = fingerprinter
+        self.show_values = show_values
+
+    def __call__(self, hit: Hit, path: str, cell: Cell | None = None) -> Finding:
+        rule = self.rules[hit.rule_id]
+        return Finding(
+            rule_id=hit.rule_id, entity_type=hit.entity, path=path, line=hit.line, start=hit.start, end=hit.end,
+            masked=hit.masked, confidence=hit.confidence, evidence=hit.evidence,
+            fingerprint=self.fp(hit.entity, hit.normalised),
+            table=cell.table if cell else None, column=cell.column if cell else None,
+            row=cell.row if cell else None, pi_category=rule.pi_category, sensitive=rule.sensitive,
+            value=hit.value if self.show_values else None, attributes=hit.attributes,
+        )
+
+
+# ---------------------------------------------------------------- parallel scanning of one large file
+_WORKER: Detector | None = None
+
+
+def _worker_init(rule_paths: list[str], engine: str | None, min_conf: float | None) -> None:
+    global _WORKER
+    _WORKER = Detector(load_packs(rule_paths), engine=engine, min_confidence=min_conf)
+
+
+def _worker_scan(task: tuple[str, int, int]) -> tuple[list[Hit], int]:
+    path, start, end = task
+    assert _WORKER is not None
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        data = fh.read(end - start)
+    return _WORKER.scan_chunk(data, 1), data.count(b"\n")
+
+
+def _split_ranges(path: str, size: int, parts: int) -> list[tuple[int, int]]:
+    bounds = [0]
+    with open(path, "rb") as fh:
+        for k in range(1, parts):
+            pos = max(bounds[-1], size * k // parts)
+            fh.seek(pos)
+            while True:
+                block = fh.read(1 << 16)
+                if not block:
+                    pos = size
+                    break
+                nl = block.find(b"\n")
+                if nl != -1:
+                    pos += nl + 1
+                    break
+                pos += len(block)
+            bounds.append(min(pos, size))
+    bounds.append(size)
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+
+
+def _is_plain_utf8(path: str) -> bool:
+    from piscan.sources.text import SNIFF, sniff_encoding
+
+    with open(path, "rb") as fh:
+        head = fh.read(SNIFF)
+    return sniff_encoding(head) == "utf-8"
+
+
+class Scanner:
+    def __init__(self, options: ScanOptions | None = None) -> None:
+        self.options = options or ScanOptions()
+        self.packs = load_packs(list(self.options.rules))
+        self.detector = Detector(self.packs, engine=self.options.engine,
+                                 min_confidence=self.options.min_confidence, today=self.options.today)
+        self.rules = self.detector.rule_by_id
+        self.fingerprinter = Fingerprinter(load_key(self.options.fingerprint_key_file))
+        self.build = FindingBuilder(self.rules, self.fingerprinter, self.options.show_values)
+        self._pool = None
+
+    # -- one input
+    def scan_file(self, path: str, display: str, result: ScanResult) -> None:
+        size = os.path.getsize(path) if os.path.isfile(path) else 0
+        jobs = self.options.jobs or os.cpu_count() or 1
+        if (jobs > 1 and size >= self.options.parallel_min_bytes and self.options.input_type in (None, "text")
+                and _is_plain_utf8(path) and self._plain_text(path)):
+            self._scan_parallel(path, display, size, jobs, result)
+            return
+        try:
+            reader = open_reader(path, display, self.options.input_type)
+        except ValueError as exc:
+            result.errors.append(ScanError(display, str(exc)))
+            return
+        self.scan_reader(reader, result)
+
+    def _plain_text(self, path: str) -> bool:
+        from piscan.sources.registry import detect_kind
+
+        return detect_kind(path) == "text"
+
+    def scan_reader(self, reader, result: ScanResult) -> None:
+        display = reader.display_path
+        findings = result.findings
+        try:
+            for item in reader.items():
+                if isinstance(item, Chunk):
+                    result.bytes_scanned += len(item.data)
+                    for hit in self.detector.scan_chunk(item.data, item.first_line):
+                        findings.append(self.build(hit, display))
+                elif isinstance(item, Cell):
+                    result.bytes_scanned += len(item.text)
+                    hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
+                                                   offset=item.offset or 0)
+                    for hit in hits:
+                        findings.append(self.build(hit, display, item))
+                elif isinstance(item, Finding):
+                    findings.append(item)
+        except SourceError as exc:
+            result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
+        except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
+            result.errors.append(ScanError(display, f"{exc.__class__.__name__}: {exc}"))
+        meta = {"path": display, "type": reader.kind, **reader.metadata()}
+        result.inputs.append(meta)
+
+    def _scan_parallel(self, path: str, display: str, size: int, jobs: int, result: ScanResult) -> None:
+        import hashlib
+        import multiprocessing as mp
+
+        parts = max(jobs * 4, size // (16 << 20))
+        ranges = _split_ranges(path, size, parts)
+        if self._pool is None:
+            ctx = mp.get_context("fork")
+            self._pool = ctx.Pool(jobs, _worker_init,
+                                  (list(self.options.rules), self.options.engine, self.options.min_confidence))
+        line_base = 0
+        tasks = [(path, a, b) for a, b in ranges]
+        for hits, nl in self._pool.imap(_worker_scan, tasks):
+            for h in hits:
+                h.line = (h.line or 1) + line_base
+                result.findings.append(self.build(h, display))
+            line_base += nl
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            while block := fh.read(8 << 20):
+                digest.update(block)
+        result.bytes_scanned += size
+        result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest.hexdigest(),
+                              "encoding": "utf-8"})
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+    # -- many inputs
+    def scan(self, targets: Sequence[str]) -> ScanResult:
+        result = ScanResult(packs=self.packs, rules=self.rules, started_at=_now(),
+                            fingerprint_key_id=self.fingerprinter.key_id, roots=list(targets))
+        t0 = time.perf_counter()
+        try:
+            for path, display in iter_targets(targets, result.errors):
+                self.scan_file(path, display, result)
+        finally:
+            self.close()
+        result.engine = self.detector.prefilter.name
+        result.findings = sort_findings(result.findings)
+        result.errors.sort(key=lambda e: (e.path, e.reason))
+        result.seconds = time.perf_counter() - t0
+        result.finished_at = _now()
+        result.options = {"show_values": self.options.show_values, "min_confidence": self.options.min_confidence,
+                          "rules": list(self.options.rules), "input_type": self.options.input_type}
+        return result
+
+
+def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
+    return Scanner(options).scan(targets)
