@@ -1,9 +1,11 @@
 """Context words in a character window (Chinese has no spaces, so windows count characters).
 
 ASCII words match as words, camelCase-aware: ``tel`` matches ``tel:``, ``user_tel``, ``userTel`` but not
-``hotel``; CJK words match as substrings. The nearest context word decides: a positive word closer to the
-value than any negative word boosts, a closer negative word penalises. Column names / JSON keys passed as
-structured context are checked as a whole and outrank line context.
+``hotel``; CJK words match as substrings. Positive words count in the window before the value and in a
+short window after it (``13812345678（手机）``); negative words only before it, because in ``k=v k2=v2``
+text the key *after* a value labels the next value. The nearest word decides: a positive word closer to
+the value than any negative word boosts, a closer negative word penalises. Column names / JSON keys
+passed as structured context are checked as a whole and outrank line context.
 """
 
 from __future__ import annotations
@@ -46,12 +48,11 @@ class ContextMatcher:
             return None
         best = None
         for m in rx.finditer(left):
-            d = len(left) - m.end()
-            best = d if best is None or d < best else best
-        m = rx.search(right)
-        if m is not None:
-            d = m.start()
-            best = d if best is None or d < best else best
+            best = len(left) - m.end()
+        if right:
+            m = rx.search(right)
+            if m is not None and (best is None or m.start() < best):
+                best = m.start()
         return best
 
     def adjust(self, text: str, start: int, end: int, structured: Sequence[str] = ()) -> tuple[float, str | None]:
@@ -67,7 +68,7 @@ class ContextMatcher:
         left = text[max(0, start - self.before):start]
         right = text[end:end + self.after]
         p = self._nearest(self.positive, left, right)
-        n = self._nearest(self.negative, left, right)
+        n = self._nearest(self.negative, left, "")
         if p is not None and (n is None or p <= n):
             return self.boost, "line"
         if n is not None:

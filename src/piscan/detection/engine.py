@@ -29,7 +29,7 @@ _LEFT = rb"(?:^|[^0-9A-Za-z]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})"
 
 # Generic patterns: the value may be written in a form only the normalised view shows.
 GENERIC_PREFILTERS: tuple[bytes, ...] = (
-    rb"(?:\xef\xbc[\x90-\x99]){5}",  # five full-width digits in a row
+    rb"(?:\xef\xbc[\x90-\x99]){3}",  # three full-width digits in a row (a 3-4-4 group)
     rb"%2[Bb]86",  # percent-encoded +86
     rb"[0-9](?:%20|%2[Dd]|\+)[0-9*]{4}(?:%20|%2[Dd]|\+)[0-9]{3}",  # 3-4-4 / 4-4-4 with encoded separators
 )

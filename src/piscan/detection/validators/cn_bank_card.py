@@ -32,7 +32,7 @@ NETWORK_PREFIXES: tuple[tuple[str, str], ...] = (
     ("62", "unionpay"),
     ("60", "unionpay"),  # some domestic co-branded ranges
     ("81", "unionpay"),
-    ("9", "domestic_legacy"),
+    ("9558", "domestic_legacy"), ("9559", "domestic_legacy"),  # other 9… BINs only via the BIN table
     ("4", "visa"),
     ("51", "mastercard"), ("52", "mastercard"), ("53", "mastercard"), ("54", "mastercard"),
     ("55", "mastercard"),
@@ -71,7 +71,22 @@ def bin_of(number: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _bin_prefixes() -> frozenset[str]:
+    """Every leading part (2+ digits) of every known BIN, for masked numbers that show only 4 digits."""
+    return frozenset(b[:n] for b in bins() for n in range(2, len(b) + 1))
+
+
+def known_prefix(head: str) -> bool:
+    """Whether ``head`` (the visible start of a number) is consistent with a BIN in the table."""
+    return head in _bin_prefixes() or bin_of(head) is not None
+
+
 def network_of(number: str) -> str | None:
+    """Card network judged from the leading digits; Chinese-bank BINs outside the well-known network
+    ranges (e.g. 68…, 58…) count as ``domestic`` when the BIN table knows them."""
+    if number.startswith("9") and not number.startswith(("9558", "9559")):
+        return "domestic_legacy" if bin_of(number) else None
     for prefix, name in NETWORK_PREFIXES:
         if number.startswith(prefix):
             if name == "mastercard" and len(prefix) == 2 and prefix[0] == "2":
@@ -80,7 +95,7 @@ def network_of(number: str) -> str | None:
             if name == "jcb" and not 3528 <= int(number[:4]) <= 3589:
                 return None
             return name
-    return None
+    return "domestic" if bin_of(number) else None
 
 
 def compact(number: str) -> str:
@@ -133,9 +148,11 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
         delta += float(params.get("luhn_bonus", 0.2))
         if b:
             delta += float(params.get("known_bin_bonus", 0.1))
-        elif network not in ("unionpay", "domestic_legacy"):
-            # a Luhn-valid 4/5-prefixed number with no Chinese-bank BIN: foreign card or random id
+        elif network not in ("unionpay", "domestic_legacy", "domestic"):
+            # a Luhn-valid Visa/Mastercard/JCB/AmEx-shaped number with no Chinese-bank BIN: a foreign card
+            # or a random id that happens to pass Luhn (1 in 10 do) -- only with a context word
             delta -= float(params.get("foreign_penalty", 0.1))
+            return Verdict(normalised=number, score_delta=delta, attributes=attrs, needs_context=True)
         return Verdict(normalised=number, score_delta=delta, attributes=attrs)
     if not b:
         return None  # non-Luhn needs a known BIN …
@@ -160,11 +177,19 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     head, tail = s[: hidden[0]], s[hidden[-1] + 1:]
     if len(head) < 4 or not 3 <= len(tail) <= 8:
         return None
-    if head.startswith("89") or network_of(head + "0" * 4) is None:
+    if head.startswith("89") or (network_of(head + "0" * 4) is None and not known_prefix(head)):
         return None
     weak = len(head) > int(params.get("max_visible_prefix", 6)) or len(tail) > 4
-    attrs: dict[str, Any] = {"weak_mask": weak, "hidden": len(hidden), "network": network_of(head + "0000")}
+    attrs: dict[str, Any] = {"weak_mask": weak, "hidden": len(hidden), "network": network_of(head + "0000") or "domestic"}
     b = bin_of(head) if len(head) >= 6 else None
     if b:
         attrs["bank"] = bins()[b][0]
-    return Verdict(normalised=s, attributes=attrs, masked=True)
+    # 18 positions is the length of a masked resident ID; cards that long are rare, so without a card
+    # context word the masked-ID reading wins
+    delta = 0.0
+    if len(s) == 18:
+        if b and len(head) >= 6 and head[:6] not in cn_resident_id.regions():
+            delta += float(params.get("bin_not_region_bonus", 0.1))
+        else:
+            delta -= float(params.get("id_length_penalty", 0.1))
+    return Verdict(normalised=s, score_delta=delta, attributes=attrs, masked=True)

@@ -250,4 +250,8 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     prov = regions().get(s[:2] + "0000")
     if prov:
         attrs["province"] = prov[0]
-    return Verdict(normalised=s, attributes=attrs, masked=True)
+    delta = 0.0
+    if 6 <= hidden[0] and s[0] != "9" and s[:6] not in PERMIT_PREFIXES and s[:6] not in regions():
+        # six visible leading digits that are no GB/T 2260 code ever published: likely a masked card
+        delta -= float(params.get("unknown_region_penalty", 0.25))
+    return Verdict(normalised=s, score_delta=delta, attributes=attrs, masked=True)
