@@ -67,7 +67,7 @@ def _write(output: str | None, text: str) -> None:
 def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
          input_type) -> None:
     """Scan files, folders (recursively) for personal information."""
-    from piscan.scanner import ScanOptions, Scanner
+    from piscan.scanner import Scanner, ScanOptions
 
     options = ScanOptions(rules=rules, show_values=show_values, min_confidence=min_confidence, jobs=jobs,
                           engine=None if engine == "auto" else engine,

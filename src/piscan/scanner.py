@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from piscan import __version__
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
-from piscan.fingerprint import Fingerprinter, load_key
 from piscan.findings import Finding, ScanError, sort_findings
+from piscan.fingerprint import Fingerprinter, load_key
 from piscan.sources.base import Cell, Chunk, SourceError
 from piscan.sources.registry import open_reader
 

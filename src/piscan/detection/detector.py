@@ -25,6 +25,8 @@ LONG_LINE = 8192  # bytes; longer lines are examined in windows around each pref
 _WIN_BEFORE = 160
 _WIN_AFTER = 96
 _CELL_MAYBE = re.compile(r"[0-9\uff10-\uff19]{3}")
+_BODY_START = frozenset(b"0123456789+")
+_BODY_END = frozenset(b"0123456789Xx*")
 
 
 @dataclass(slots=True)
@@ -55,6 +57,7 @@ class _Cand:
     verdict: Any
     score: float
     context: str | None
+    distance: int | None  # of the positive context word that boosted it
 
 
 class Detector:
@@ -74,11 +77,13 @@ class Detector:
         }
         self.engine_name = engine
         self._prefilter: Prefilter | None = None
+        # pattern index (as given to the prefilter) -> (rule, pattern)
+        self._patterns = [(r, p) for r in self.rules for p in r.patterns]
 
     @property
     def prefilter(self) -> Prefilter:
         if self._prefilter is None:
-            bodies = [p.regex for r in self.rules for p in r.patterns]
+            bodies = [p.prefilter_regex or p.regex for _, p in self._patterns]
             self._prefilter = build_prefilter(bodies, self.engine_name)
         return self._prefilter
 
@@ -86,28 +91,37 @@ class Detector:
     def _threshold(self, rule: Rule) -> float:
         return self.min_confidence if self.min_confidence is not None else rule.min_confidence
 
-    def detect(self, text: str, context: Sequence[str] = ()) -> list[Hit]:
-        """Stage 2 on one line / cell: every validated, above-threshold value, with evidence."""
+    def detect(self, text: str, context: Sequence[str] = (), only: Iterable[int] | None = None) -> list[Hit]:
+        """Stage 2 on one line / cell: every validated, above-threshold value, with evidence.
+
+        ``only``: indexes of the patterns the prefilter reported for this text (``None`` = all). Text that
+        needed normalisation (escapes, full-width forms) is always checked against every pattern.
+        """
         view, offsets = normalise(text)
+        if only is None or view != text:
+            selected = self._patterns
+        else:
+            selected = [self._patterns[i] for i in sorted(set(only))]
         cands: list[_Cand] = []
-        for rule in self.rules:
+        for rule, pat in selected:
             matcher = self._ctx[rule.id]
-            for pat in rule.patterns:
-                for m in pat.compiled.finditer(view):
-                    verdict = rule.validator(m.group(), rule.params)
-                    if verdict is None:
-                        continue
-                    delta, why = matcher.adjust(view, m.start(), m.end(), context)
-                    if verdict.needs_context and delta <= 0:
-                        continue
-                    score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
-                    if score < self._threshold(rule):
-                        continue
-                    cands.append(_Cand(rule, pat.name, m.start(), m.end(), m.group(), verdict, score, why))
+            for m in pat.compiled.finditer(view):
+                verdict = rule.validator(m.group(), rule.params)
+                if verdict is None:
+                    continue
+                delta, why, dist = matcher.adjust(view, m.start(), m.end(), context)
+                if verdict.needs_context and delta <= 0:
+                    continue
+                score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+                if score < self._threshold(rule):
+                    continue
+                cands.append(_Cand(rule, pat.name, m.start(), m.end(), m.group(), verdict, score, why, dist))
         if not cands:
             return []
-        # overlaps: keep the best-scoring, then longest, candidate of any overlapping group
-        cands.sort(key=lambda c: (-c.score, -(c.ve - c.vs), c.vs, c.rule.id))
+        # overlapping readings of one value (a masked 18-character value as ID or card, …): the reading
+        # whose own context word is nearest wins, then the best score, then the longest span
+        cands.sort(key=lambda c: (c.distance is None, c.distance or 0, -c.score, -(c.ve - c.vs), c.vs,
+                                  c.rule.id))
         kept: list[_Cand] = []
         for c in cands:
             if all(c.ve <= k.vs or c.vs >= k.ve for k in kept):
@@ -148,40 +162,72 @@ class Detector:
                 h.end += offset
         return hits
 
+    def _gate(self, data: bytes, reports: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Drop reports whose exact candidate fails its rule's validator (most hard negatives do), so
+        only lines with a plausible value are decoded and examined by stage 2."""
+        kept = []
+        patterns = self._patterns
+        for rep in reports:
+            to, pid, frm = rep
+            if pid < 0 or frm < 0:
+                kept.append(rep)
+                continue
+            c = data[frm:to]
+            if c[:2] == b"\\u":
+                c = c[6:]
+            elif c[:1] == b"%":
+                c = c[3:]
+            i, j = 0, len(c)
+            while i < j and c[i] not in _BODY_START:
+                i += 1
+            while j > i and c[j - 1] not in _BODY_END:
+                j -= 1
+            cand = c[i:j].decode("ascii", "replace")
+            if cand[:1] == "+" and cand[1:3] != "86":
+                cand = cand[1:]
+            rule = patterns[pid][0]
+            if rule.validator(cand, rule.params) is not None:
+                kept.append(rep)
+        return kept
+
     def scan_chunk(self, data: bytes, first_line: int = 1) -> list[Hit]:
         """Scan newline-aligned UTF-8 bytes; hits carry absolute 1-based line numbers."""
-        ends = self.prefilter.ends(data)
-        if not ends:
+        reports = self.prefilter.reports(data)
+        if reports:
+            reports = self._gate(data, reports)
+        if not reports:
             return []
         hits: list[Hit] = []
         line_no = first_line
         counted_to = 0
-        i, n = 0, len(ends)
+        i, n = 0, len(reports)
         while i < n:
-            to = ends[i]
-            ls = data.rfind(b"\n", 0, to) + 1
-            le = data.find(b"\n", to)
+            to = reports[i][0]
+            ls = data.rfind(b"\n", 0, to - 1) + 1 if to > 0 else 0
+            le = data.find(b"\n", ls)
             if le == -1:
                 le = len(data)
             line_no += data.count(b"\n", counted_to, ls)
             counted_to = ls
             j = i
-            while j < n and ends[j] <= le:
+            while j < n and reports[j][0] <= le + 1:
                 j += 1
-            line_ends = ends[i:j]
+            line_reports = reports[i:j]
             i = j
+            only = None if any(r[1] < 0 for r in line_reports) else [r[1] for r in line_reports]
             if le - ls <= LONG_LINE:
                 text = data[ls:le].decode("utf-8", "replace")
                 if text.endswith("\r"):
                     text = text[:-1]
-                for h in self.detect(text):
+                for h in self.detect(text, only=only):
                     h.line = line_no
                     hits.append(h)
             else:
-                hits.extend(self._scan_long_line(data, ls, le, line_ends, line_no))
+                hits.extend(self._scan_long_line(data, ls, le, [r[0] for r in line_reports], line_no, only))
         return hits
 
-    def _scan_long_line(self, data: bytes, ls: int, le: int, ends: Iterable[int], line_no: int) -> list[Hit]:
+    def _scan_long_line(self, data: bytes, ls: int, le: int, ends: Iterable[int], line_no: int,
+                        only: list[int] | None) -> list[Hit]:
         windows: list[list[int]] = []
         for to in ends:
             a, b = max(ls, to - _WIN_BEFORE), min(le, to + _WIN_AFTER)
@@ -205,7 +251,7 @@ class Detector:
             char_pos += len(data[byte_pos:a].decode("utf-8", "replace"))
             byte_pos = a
             text = data[a:b].decode("utf-8", "replace")
-            for h in self.detect(text):
+            for h in self.detect(text, only=only):
                 h.start += char_pos
                 h.end += char_pos
                 key = (h.start, h.rule_id)

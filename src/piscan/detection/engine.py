@@ -25,13 +25,14 @@ from collections.abc import Sequence
 
 # Left boundary over bytes: start of line, a non-alphanumeric byte (any UTF-8 byte of a CJK character
 # qualifies), or an escape that ends right before the value.
-_LEFT = rb"(?:^|[^0-9A-Za-z]|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})"
+_LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})"
 
 # Generic patterns: the value may be written in a form only the normalised view shows.
 GENERIC_PREFILTERS: tuple[bytes, ...] = (
     rb"(?:\xef\xbc[\x90-\x99]){3}",  # three full-width digits in a row (a 3-4-4 group)
     rb"%2[Bb]86",  # percent-encoded +86
-    rb"[0-9](?:%20|%2[Dd]|\+)[0-9*]{4}(?:%20|%2[Dd]|\+)[0-9]{3}",  # 3-4-4 / 4-4-4 with encoded separators
+    rb"[0-9](?:%20|%2[Dd]|\+)[0-9*]{4}(?:%20|%2[Dd]|\+)[0-9*]{3}",  # 3-4-4 / 4-4-4 with encoded separators
+    rb"[0-9](?:%2[Aa]){2}",  # masked value with percent-encoded stars (138%2A%2A%2A%2A5678)
 )
 
 
@@ -43,67 +44,92 @@ def _body_bytes(body: str) -> bytes:
     return b.replace("•".encode(), b"")
 
 
+# Right boundary: consumed (Hyperscan and RE2 have no lookahead); without it every 13-digit epoch-ms
+# timestamp starting 13-19 would be reported as a phone candidate.
+_RIGHT = rb"(?:[^0-9A-Za-z.]|\.[^0-9]|\.$|$)"
+
+
 def prefilter_patterns(bodies: Sequence[str]) -> list[bytes]:
-    pats = [_LEFT + b"(?:" + _body_bytes(b) + b")" for b in bodies]
+    pats = [_LEFT + b"(?:" + _body_bytes(b) + b")" + _RIGHT for b in bodies]
     pats.extend(GENERIC_PREFILTERS)
     return pats
 
 
 class Prefilter:
+    """``reports(data)`` -> sorted ``(end, pattern_index, start)``.
+
+    ``pattern_index`` is the index of the rule pattern (in the order given to :func:`build_prefilter`) or
+    ``-1`` when any pattern may apply (a generic pattern fired, or the engine cannot tell which alternative
+    matched). ``start`` is where the match (boundary included) begins, or ``-1`` if unknown.
+    """
+
     name = "base"
 
-    def ends(self, data: bytes) -> list[int]:  # pragma: no cover - interface
-        """Sorted, de-duplicated end offsets of candidate matches in ``data``."""
+    def reports(self, data: bytes) -> list[tuple[int, int, int]]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def ends(self, data: bytes) -> list[int]:
+        """Sorted, de-duplicated end offsets of candidate matches in ``data``."""
+        return sorted({r[0] for r in self.reports(data)})
 
 
 class HyperscanPrefilter(Prefilter):
     name = "hyperscan"
 
-    def __init__(self, patterns: list[bytes]) -> None:
+    def __init__(self, patterns: list[bytes], n_rule_patterns: int) -> None:
         import hyperscan
 
         self._hs = hyperscan
+        self.n_rule = n_rule_patterns
         self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        flags = [hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_ALLOWEMPTY * 0 for _ in patterns]
+        # start-of-match for rule patterns lets the detector validate the exact candidate before it
+        # decodes a line; generic patterns only flag a line
+        flags = [hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_SOM_LEFTMOST if i < n_rule_patterns else 0)
+                 for i in range(len(patterns))]
         self.db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
                         flags=flags)
         self.scratch = hyperscan.Scratch(self.db)
 
-    def ends(self, data: bytes) -> list[int]:
-        out: list[int] = []
+    def reports(self, data: bytes) -> list[tuple[int, int, int]]:
+        out: list[tuple[int, int, int]] = []
         append = out.append
+        n_rule = self.n_rule
 
-        def on_match(_id: int, _frm: int, to: int, _flags: int, _ctx: object) -> None:
-            append(to)
+        def on_match(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
+            if pid < n_rule:
+                append((to, pid, frm))
+            else:
+                append((to, -1, -1))
 
         self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
-        if len(out) > 1:
-            out = sorted(set(out))
+        out.sort()
         return out
 
 
 class _UnionPrefilter(Prefilter):
     """One alternation of all patterns, scanned left to right (re2 / re)."""
 
+    def __init__(self, patterns: list[bytes], n_rule_patterns: int) -> None:
+        self.union = b"|".join(b"(?:" + p + b")" for p in patterns)
+
     def _finditer(self, data: bytes):  # pragma: no cover - interface
         raise NotImplementedError
 
-    def ends(self, data: bytes) -> list[int]:
-        return [m.end() for m in self._finditer(data)]
+    def reports(self, data: bytes) -> list[tuple[int, int, int]]:
+        return [(m.end(), -1, -1) for m in self._finditer(data)]
 
 
 class Re2Prefilter(_UnionPrefilter):
     name = "re2"
 
-    def __init__(self, patterns: list[bytes]) -> None:
+    def __init__(self, patterns: list[bytes], n_rule_patterns: int) -> None:
         import re2
 
+        super().__init__(patterns, n_rule_patterns)
         opts = re2.Options()
         opts.max_mem = 256 << 20
         opts.log_errors = False
-        union = b"|".join(b"(?:" + p + b")" for p in patterns)
-        self.rx = re2.compile(b"(?m)" + union, opts)
+        self.rx = re2.compile(b"(?m)" + self.union, opts)
 
     def _finditer(self, data: bytes):
         return self.rx.finditer(data)
@@ -112,9 +138,9 @@ class Re2Prefilter(_UnionPrefilter):
 class RePrefilter(_UnionPrefilter):
     name = "re"
 
-    def __init__(self, patterns: list[bytes]) -> None:
-        union = b"|".join(b"(?:" + p + b")" for p in patterns)
-        self.rx = re.compile(union, re.M)
+    def __init__(self, patterns: list[bytes], n_rule_patterns: int) -> None:
+        super().__init__(patterns, n_rule_patterns)
+        self.rx = re.compile(self.union, re.M)
 
     def _finditer(self, data: bytes):
         return self.rx.finditer(data)
@@ -130,11 +156,11 @@ def build_prefilter(bodies: Sequence[str], engine: str | None = None) -> Prefilt
     if engine != "auto":
         if engine not in ENGINES:
             raise ValueError(f"unknown engine {engine!r} (choose from auto, {', '.join(ENGINES)})")
-        return ENGINES[engine](patterns)
+        return ENGINES[engine](patterns, len(bodies))
     errors = []
     for name in ("hyperscan", "re2", "re"):
         try:
-            return ENGINES[name](patterns)
+            return ENGINES[name](patterns, len(bodies))
         except Exception as exc:  # missing wheel, unsupported pattern construct: try the next engine
             errors.append(f"{name}: {exc}")
     raise RuntimeError("no regex engine could compile the rule patterns: " + "; ".join(errors))

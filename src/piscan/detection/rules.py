@@ -41,9 +41,10 @@ RIGHT_BOUNDARY = r"(?![0-9A-Za-z])(?!\.[0-9])"
 @dataclass(slots=True)
 class Pattern:
     name: str
-    regex: str  # body, without boundaries, written for normalised text
+    regex: str  # body, without boundaries, written for normalised text (macros expanded for stage 2)
     score: float
     compiled: re.Pattern[str] = field(repr=False, default=None)  # type: ignore[assignment]
+    prefilter_regex: str = ""  # body with macros expanded for the byte prefilter
 
 
 @dataclass(slots=True)
@@ -97,6 +98,32 @@ class RulePack:
                 "sha256": self.sha256, "rules": [r.id for r in self.rules]}
 
 
+def _macro_bin4(target: str) -> str:
+    if target == "python":
+        # stage 2 takes any four digits; the card validators enforce the same IIN set
+        # (cn_bank_card.iin_known), which keeps Python's regex free of a 190-way alternation
+        return "[0-9]{4}"
+    from piscan.detection.validators import cn_bank_card
+
+    return "(?:" + "|".join(cn_bank_card.iin4_alternatives()) + ")"
+
+
+#: ``<<name>>`` placeholders usable in rule regexes; each expands to a data-derived expression. A macro
+#: may expand differently for the byte prefilter (``target="prefilter"``) and for stage 2
+#: (``target="python"``), as long as validators make both accept the same values.
+MACROS = {"bin4": _macro_bin4}
+
+
+def expand_macros(body: str, target: str = "python") -> str:
+    def repl(m: re.Match[str]) -> str:
+        name = m.group(1)
+        if name not in MACROS:
+            raise KeyError(f"unknown regex macro <<{name}>> (known: {', '.join(sorted(MACROS))})")
+        return MACROS[name](target)
+
+    return re.sub(r"<<([a-z0-9_]+)>>", repl, body)
+
+
 def _err(path: Path, msg: str) -> RulePackError:
     return RulePackError(f"{path}: {msg}")
 
@@ -144,12 +171,17 @@ def load_pack(path: str | Path) -> RulePack:
         patterns = []
         for pd in rd["patterns"]:
             _check_keys(path, f"{where} pattern", pd, _PATTERN_KEYS, {"regex", "score"})
-            body = pd["regex"]
+            try:
+                body = expand_macros(pd["regex"], "python")
+                prefilter_body = expand_macros(pd["regex"], "prefilter")
+            except KeyError as exc:
+                raise _err(path, f"{where}: {exc.args[0]}") from None
             try:
                 compiled = re.compile(LEFT_BOUNDARY + "(?:" + body + ")" + RIGHT_BOUNDARY)
             except re.error as exc:
                 raise _err(path, f"{where}: pattern {pd.get('name', '?')!r} does not compile: {exc}") from None
-            patterns.append(Pattern(pd.get("name", f"p{len(patterns)}"), body, float(pd["score"]), compiled))
+            patterns.append(Pattern(pd.get("name", f"p{len(patterns)}"), body, float(pd["score"]), compiled,
+                                    prefilter_body))
         rules.append(Rule(
             id=str(rd["id"]), entity=rd["entity"], patterns=patterns, validator_name=rd["validator"],
             validator=validator, pi_category=rd["pi_category"], sensitive=bool(rd["sensitive"]),
@@ -161,8 +193,12 @@ def load_pack(path: str | Path) -> RulePack:
             doc=rd.get("doc", ""), description=rd.get("description", ""),
             **{k: defaults[k] for k in _DEFAULT_KEYS if k in defaults},
         ))
+    try:
+        shown = "builtin:" + path.resolve().relative_to(rules_dir().resolve()).as_posix()
+    except ValueError:
+        shown = str(path)
     return RulePack(id=str(meta["id"]), version=str(meta["version"]), title=meta.get("title", ""),
-                    path=str(path), sha256=hashlib.sha256(raw).hexdigest(), rules=rules)
+                    path=shown, sha256=hashlib.sha256(raw).hexdigest(), rules=rules)
 
 
 def is_detection_pack(path: Path) -> bool:

@@ -57,7 +57,7 @@ class TextReader(Reader):
         if self._stream is not None:
             return self._stream
         try:
-            return open(self.path, "rb")  # noqa: SIM115 - closed in items()
+            return open(self.path, "rb")
         except OSError as exc:
             raise SourceError(f"cannot open: {exc.strerror or exc}") from None
 

@@ -82,6 +82,22 @@ def known_prefix(head: str) -> bool:
     return head in _bin_prefixes() or bin_of(head) is not None
 
 
+@lru_cache(maxsize=1)
+def _iin4() -> frozenset[str]:
+    return frozenset({"9558", "9559"} | {b[:4] for b in bins() if len(b) >= 4})
+
+
+def iin_known(number: str) -> bool:
+    """The issuer prefixes piscan scans for: UnionPay 62…, legacy 9558/9559, and the first four digits
+    of every BIN in the offline table (Chinese banks' Visa/Mastercard/JCB/AmEx/domestic ranges)."""
+    return number.startswith("62") or number[:4] in _iin4()
+
+
+def iin4_alternatives() -> list[str]:
+    """The same set as :func:`iin_known`, as regex alternatives for the byte prefilter."""
+    return ["62[0-9]{2}", *sorted(x for x in _iin4() if not x.startswith("62"))]
+
+
 def network_of(number: str) -> str | None:
     """Card network judged from the leading digits; Chinese-bank BINs outside the well-known network
     ranges (e.g. 68…, 58…) count as ``domestic`` when the BIN table knows them."""
@@ -99,6 +115,8 @@ def network_of(number: str) -> str | None:
 
 
 def compact(number: str) -> str:
+    if number.isdigit():
+        return number
     return "".join(ch for ch in number if ch.isdigit())
 
 
@@ -129,7 +147,7 @@ def is_valid(number: str) -> bool:
 def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     """Rule-pack validator ``cn_bank_card``."""
     number = compact(candidate)
-    if not 16 <= len(number) <= 19 or number.startswith("89"):
+    if not 16 <= len(number) <= 19 or number.startswith("89") or not iin_known(number):
         return None
     network = network_of(number)
     if network is None:
@@ -175,7 +193,7 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     if not hidden or hidden[-1] - hidden[0] + 1 != len(hidden):
         return None
     head, tail = s[: hidden[0]], s[hidden[-1] + 1:]
-    if len(head) < 4 or not 3 <= len(tail) <= 8:
+    if len(head) < 4 or not 3 <= len(tail) <= 8 or not iin_known(head):
         return None
     if head.startswith("89") or (network_of(head + "0" * 4) is None and not known_prefix(head)):
         return None

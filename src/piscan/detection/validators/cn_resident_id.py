@@ -68,6 +68,8 @@ def compact(number: str) -> str:
     >>> compact(' 110105 19491231 002x ')
     '11010519491231002X'
     """
+    if number.isdigit():
+        return number
     return "".join(number.split()).replace("-", "").upper()
 
 
@@ -251,7 +253,7 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     if prov:
         attrs["province"] = prov[0]
     delta = 0.0
-    if 6 <= hidden[0] and s[0] != "9" and s[:6] not in PERMIT_PREFIXES and s[:6] not in regions():
+    if hidden[0] >= 6 and s[0] != "9" and s[:6] not in PERMIT_PREFIXES and s[:6] not in regions():
         # six visible leading digits that are no GB/T 2260 code ever published: likely a masked card
         delta -= float(params.get("unknown_region_penalty", 0.25))
     return Verdict(normalised=s, score_delta=delta, attributes=attrs, masked=True)
