@@ -157,7 +157,7 @@ class _Emitter:
         values = {"permission": decl.permission if decl else "", "platform": self.m.platform,
                   "category": info.category.zh if info and info.category else "",
                   "category_en": info.category.en if info and info.category else "",
-                  "app_type": at.label if at else "not given (--app-type)",
+                  "app_type": at.label if at else "unknown (no --app-type)",
                   "app_type_en": at.en if at else "",
                   **fields}
         reason = chk.reason.format(**values)

@@ -143,7 +143,10 @@ def parse_axml(data: bytes) -> Manifest:
                 attrs: dict[tuple[str, str], str] = {}
                 for i in range(axml.getAttributeCount()):
                     ns = axml.getAttributeNamespace(i) or ""
-                    attrs[(ns, axml.getAttributeName(i))] = str(axml.getAttributeValue(i))
+                    value = str(axml.getAttributeValue(i) or "")
+                    if not value and axml.getAttributeValueType(i) in (0x10, 0x11):  # TYPE_INT_DEC/HEX
+                        value = str(axml.getAttributeValueData(i))
+                    attrs[(ns, axml.getAttributeName(i))] = value
                 collector.element(depth, axml.name, attrs, None, getattr(axml, "m_lineNumber", None))
                 depth += 1
             elif event == END_TAG:

@@ -77,7 +77,11 @@ class ManifestReader(Reader):
         except OSError as exc:
             raise SourceError(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
         self.manifest = manifest
-        yield from manifest_findings(manifest, self.display_path, self.fingerprinter, self.app_type)
+        try:
+            findings = manifest_findings(manifest, self.display_path, self.fingerprinter, self.app_type)
+        except (KeyError, ValueError, TypeError) as exc:  # a broken rules/app-*.yaml, never the input
+            raise SourceError(f"app checks failed ({exc.__class__.__name__}: {exc})") from None
+        yield from findings
 
     def metadata(self) -> dict[str, Any]:
         out = dict(self.meta)
