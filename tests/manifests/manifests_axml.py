@@ -97,8 +97,8 @@ def encode(elements: list[tuple[int, str, list[tuple[str, str, object]], int]]) 
 
 def manifest_axml(package: str, permissions: list[tuple[str, str, int | None]]) -> bytes:
     """A binary AndroidManifest.xml: permissions = (tag, name, maxSdkVersion or None)."""
-    els: list = [(0, "manifest", [("", "package", package)], 2),
-                 (1, "uses-sdk", [(ANDROID_NS, "minSdkVersion", 24), (ANDROID_NS, "targetSdkVersion", 34)], 3)]
+    sdk = [(ANDROID_NS, "minSdkVersion", 24), (ANDROID_NS, "targetSdkVersion", 34)]
+    els: list = [(0, "manifest", [("", "package", package)], 2), (1, "uses-sdk", sdk, 3)]
     for i, (tag, name, max_sdk) in enumerate(permissions):
         attrs = [(ANDROID_NS, "name", name)]
         if max_sdk is not None:

@@ -12,7 +12,7 @@ import yaml
 
 from piscan.detection.app_checks import load_app_types, load_check_config, purpose_issue, resolve_app_type
 from piscan.resources import rules_dir
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 
 FIX = Path(__file__).parent / "fixtures"
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -71,7 +71,7 @@ def test_purpose_and_platform_checks():
 
 
 def test_many_dangerous_threshold():
-    r, c = _checks(FIX / "android/social/AndroidManifest.xml")
+    r, _ = _checks(FIX / "android/social/AndroidManifest.xml")
     c10 = [f for f in r.findings if f.rule_id == "APP-C10"]
     assert len(c10) == 1 and c10[0].attributes["count"] == 14 and c10[0].risk["level"] == "low"
     assert "android.permission.CALL_PHONE" in c10[0].attributes["permissions"]  # dangerous, no PI finding
@@ -88,7 +88,8 @@ def test_purpose_issue_flags(text, issue):
     assert issue in purpose_issue(text, load_check_config())
 
 
-@pytest.mark.parametrize("text", ["用于扫描商品条码", "用于拍摄并上传头像，仅在你点击拍照时使用", "你的位置信息将用于计算配送距离"])
+@pytest.mark.parametrize("text", ["用于扫描商品条码", "用于拍摄并上传头像，仅在你点击拍照时使用",
+                                  "你的位置信息将用于计算配送距离"])
 def test_purpose_issue_accepts_specific(text):
     assert purpose_issue(text, load_check_config()) is None
 
@@ -123,7 +124,8 @@ def test_app_types_resolution():
 
 def _cli(*args):
     return subprocess.run([sys.executable, "-m", "piscan.cli", *args], capture_output=True, text=True,
-                          env={"PYTHONPATH": str(SRC), "PISCAN_FINGERPRINT_KEY": "k", "PATH": "/usr/bin:/bin"},
+                          env={"PYTHONPATH": str(SRC), "PISCAN_FINGERPRINT_KEY": "k",
+                               "PATH": "/usr/bin:/bin"},
                           timeout=120)
 
 

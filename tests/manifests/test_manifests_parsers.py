@@ -8,7 +8,7 @@ from pathlib import Path
 
 from manifests_axml import manifest_axml, write_apk
 
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.manifests import android, harmony, ios, wechat
 from piscan.sources.registry import detect_kind
 
@@ -93,7 +93,8 @@ def test_ios_binary_plist_and_localisation(tmp_path):
     r = _scan(d)
     perms = {f.permission: f for f in r.findings if f.entity_type == "APP_PERMISSION"}
     assert perms["NSMotionUsageDescription"].line is None
-    assert perms["NSMotionUsageDescription"].attributes["line_unavailable"] == "binary plist has no text lines"
+    motion = perms["NSMotionUsageDescription"].attributes
+    assert motion["line_unavailable"] == "binary plist has no text lines"
     assert perms["NSMotionUsageDescription"].attributes["purpose_zh"] == "用于跑步时计步"
     c06 = {f.permission for f in r.findings if f.rule_id == "APP-C06"}
     # English purposes without a Chinese localisation are flagged; the localised one is not

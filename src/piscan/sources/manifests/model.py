@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 #: Manifests larger than this are refused (real ones are a few KB; the limit stops memory abuse).
 MAX_MANIFEST_BYTES = 8 << 20
+
+
+_DIGIT_RUN = re.compile(r"(?<![0-9])([0-9]{3})([0-9]{3,})([0-9]{4}[0-9Xx]?)(?![0-9])")
+
+
+def redact_digits(text: str | None) -> str | None:
+    """Mask long digit runs (phone, ID, card numbers) in developer-written text: piscan is never the leak."""
+    if not text:
+        return text
+    return _DIGIT_RUN.sub(lambda m: m[1] + "*" * len(m[2]) + m[3], text)
 
 
 class ManifestError(ValueError):
@@ -20,6 +31,12 @@ class Declaration:
     purpose: str | None = None  # purpose string as written (resolved from resources when referenced)
     evidence: str = ""  # the declaration as written (never PI)
     extra: dict[str, Any] = field(default_factory=dict)  # maxSdkVersion, usedScene, reason_ref …
+
+    def __post_init__(self) -> None:
+        self.purpose = redact_digits(self.purpose)
+        self.evidence = redact_digits(self.evidence) or ""
+        if isinstance(self.extra.get("purpose_zh"), str):
+            self.extra["purpose_zh"] = redact_digits(self.extra["purpose_zh"])
 
 
 @dataclass(slots=True)

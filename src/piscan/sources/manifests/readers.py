@@ -196,7 +196,9 @@ MANIFEST_READERS: dict[str, type[Reader]] = {
 }
 
 
-def _sniff_json(path: str) -> Any:
+def _sniff_json(path: str, markers: tuple[str, ...]) -> Any:
+    """Parsed JSON of a small file; for invalid JSON that still names a marker key, ``"invalid"``
+    (so the manifest reader reports the syntax error instead of the file passing as plain text)."""
     try:
         if os.path.getsize(path) > SNIFF_LIMIT:
             return None
@@ -206,10 +208,11 @@ def _sniff_json(path: str) -> Any:
         return None
     from piscan.sources.manifests.model import decode_text
 
+    text = decode_text(data)
     try:
-        return json.loads(decode_text(data))
+        return json.loads(text)
     except (ValueError, RecursionError):
-        return None
+        return "invalid" if any(f'"{m}"' in text for m in markers) else None
 
 
 def detect_manifest_kind(path: str) -> str | None:
@@ -227,9 +230,9 @@ def detect_manifest_kind(path: str) -> str | None:
     if name == "module.json5":
         return "harmony-module"
     if name == "config.json":
-        obj = _sniff_json(path)
-        return "harmony-module" if harmony.is_harmony_config(obj) else None
+        obj = _sniff_json(path, ("reqPermissions", "requestPermissions"))
+        return "harmony-module" if obj == "invalid" or harmony.is_harmony_config(obj) else None
     if name == "app.json":
-        obj = _sniff_json(path)
-        return "wechat-app" if wechat.is_miniprogram_app_json(obj) else None
+        obj = _sniff_json(path, ("pages", "requiredPrivateInfos"))
+        return "wechat-app" if obj == "invalid" or wechat.is_miniprogram_app_json(obj) else None
     return None
