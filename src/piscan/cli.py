@@ -64,14 +64,18 @@ def _write(output: str | None, text: str) -> None:
 @click.option("--fingerprint-key-file", type=click.Path(exists=True, dir_okay=False),
               help="Key for value fingerprints (else $PISCAN_FINGERPRINT_KEY, else ~/.config/piscan/fingerprint.key).")
 @click.option("--type", "input_type", help="Force the input type instead of auto-detection.")
+@click.option("--app-type", "app_type", metavar="TYPE",
+              help="App manifests: the app's type under the 2021 necessary-PI rule (国信办秘字〔2021〕14号), "
+              "a number 1-39 or a slug such as ditu-daohang / map-navigation (see `piscan app-types`).")
 def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
-         input_type) -> None:
+         input_type, app_type) -> None:
     """Scan files, folders (recursively) for personal information."""
     from piscan.scanner import Scanner, ScanOptions
 
     options = ScanOptions(rules=rules, show_values=show_values, min_confidence=min_confidence, jobs=jobs,
                           engine=None if engine == "auto" else engine,
-                          fingerprint_key_file=fingerprint_key_file, input_type=input_type)
+                          fingerprint_key_file=fingerprint_key_file, input_type=input_type,
+                          app_type=app_type)
     result = Scanner(options).scan(list(paths))
     if fmt == "json":
         from piscan.reports.json_report import render
@@ -81,6 +85,26 @@ def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, f
     for e in result.errors:
         click.echo(f"piscan: {e.kind}: {e.path}: {e.reason}", err=True)
     sys.exit(EXIT_ERROR if result.failed else EXIT_OK)
+
+
+@main.command("app-types")
+@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True)
+def app_types(fmt) -> None:
+    """List the 39 app types of the 2021 necessary-PI rule (values for `scan --app-type`)."""
+    from piscan.detection.app_checks import load_app_types
+
+    types = load_app_types()
+    if fmt == "json":
+        import json
+
+        rows = [{"id": t.id, "slug": t.slug, "slug_en": t.slug_en, "zh": t.zh, "en": t.en, "no_pi": t.no_pi,
+                 "necessary_pi": list(t.necessary_pi), "necessary_categories": sorted(t.necessary)}
+                for t in types]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for t in types:
+        scope = "无需个人信息 / no PI needed" if t.no_pi else "；".join(t.necessary_pi)
+        click.echo(f"{t.id:>2}  {t.slug:<20} {t.slug_en:<22} {t.zh} / {t.en}: {scope}")
 
 
 if __name__ == "__main__":  # pragma: no cover

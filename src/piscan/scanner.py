@@ -33,6 +33,7 @@ class ScanOptions:
     input_type: str | None = None
     today: _dt.date | None = None
     parallel_min_bytes: int = 32 << 20  # files smaller than this are scanned in-process
+    app_type: str | None = None  # app manifests: 2021 necessary-PI app type (number 1-39 or slug)
 
 
 @dataclass(slots=True)
@@ -157,6 +158,10 @@ class Scanner:
         self.fingerprinter = Fingerprinter(load_key(self.options.fingerprint_key_file))
         self.build = FindingBuilder(self.rules, self.fingerprinter, self.options.show_values)
         self._pool = None
+        from piscan.detection.app_checks import resolve_app_type
+
+        self.app_type = resolve_app_type(self.options.app_type)  # ValueError on an unknown type
+        self.reader_options = {"fingerprinter": self.fingerprinter, "app_type": self.app_type}
 
     # -- one input
     def scan_file(self, path: str, display: str, result: ScanResult) -> None:
@@ -167,7 +172,7 @@ class Scanner:
             self._scan_parallel(path, display, size, jobs, result)
             return
         try:
-            reader = open_reader(path, display, self.options.input_type)
+            reader = open_reader(path, display, self.options.input_type, self.reader_options)
         except ValueError as exc:
             result.errors.append(ScanError(display, str(exc)))
             return
@@ -249,7 +254,8 @@ class Scanner:
         result.seconds = time.perf_counter() - t0
         result.finished_at = _now()
         result.options = {"show_values": self.options.show_values, "min_confidence": self.options.min_confidence,
-                          "rules": list(self.options.rules), "input_type": self.options.input_type}
+                          "rules": list(self.options.rules), "input_type": self.options.input_type,
+                          "app_type": self.app_type.id if self.app_type else None}
         return result
 
 

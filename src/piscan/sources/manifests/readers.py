@@ -1,0 +1,238 @@
+"""Readers for app manifests: each yields ready :class:`~piscan.findings.Finding` objects.
+
+Kinds (``--type`` values): ``android-manifest``, ``apk``, ``ios-plist``, ``ipa``, ``harmony-module``,
+``wechat-app``. Readers take ``options`` from the scanner (see :func:`piscan.sources.registry.open_reader`):
+``fingerprinter`` (the scan's keyed :class:`~piscan.fingerprint.Fingerprinter`) and ``app_type``
+(an :class:`~piscan.detection.app_checks.AppType`, a number or slug, or ``None``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from piscan.findings import Finding
+from piscan.sources.base import Reader, SourceError
+from piscan.sources.manifests import android, harmony, ios, wechat
+from piscan.sources.manifests.archive import Archive
+from piscan.sources.manifests.model import MAX_MANIFEST_BYTES, Manifest, ManifestError
+
+#: config.json / app.json larger than this are not sniffed as manifests (they stay plain text/JSON)
+SNIFF_LIMIT = 2 << 20
+
+
+class ManifestReader(Reader):
+    accepts_options = True
+    kind = "manifest"
+
+    def __init__(self, path: str, display_path: str | None = None, *, options: dict[str, Any] | None = None):
+        super().__init__(path, display_path)
+        from piscan.detection.app_checks import AppType, resolve_app_type
+
+        options = options or {}
+        fp = options.get("fingerprinter")
+        if fp is None:
+            from piscan.fingerprint import Fingerprinter, load_key
+
+            fp = Fingerprinter(load_key())
+        self.fingerprinter = fp
+        at = options.get("app_type")
+        self.app_type = at if isinstance(at, AppType) or at is None else resolve_app_type(at)
+        self.meta: dict[str, Any] = {}
+        self.manifest: Manifest | None = None
+
+    # -- helpers
+    def _read_file(self, limit: int = MAX_MANIFEST_BYTES) -> bytes:
+        size = os.path.getsize(self.path)
+        self.meta["size"] = size
+        if size > limit:
+            raise ManifestError(f"manifest is {size} bytes, over the {limit >> 20} MB limit")
+        with open(self.path, "rb") as fh:
+            data = fh.read(limit + 1)
+        self.meta["sha256"] = hashlib.sha256(data).hexdigest()
+        return data
+
+    def _hash_file(self) -> None:
+        digest = hashlib.sha256()
+        with open(self.path, "rb") as fh:
+            while block := fh.read(1 << 20):
+                digest.update(block)
+        self.meta["size"] = os.path.getsize(self.path)
+        self.meta["sha256"] = digest.hexdigest()
+
+    def load(self) -> Manifest:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def items(self) -> Iterator[Finding]:
+        from piscan.detection.app_checks import manifest_findings
+
+        try:
+            manifest = self.load()
+        except ManifestError as exc:
+            raise SourceError(str(exc)) from None
+        except OSError as exc:
+            raise SourceError(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
+        self.manifest = manifest
+        try:
+            findings = manifest_findings(manifest, self.display_path, self.fingerprinter, self.app_type)
+        except (KeyError, ValueError, TypeError) as exc:  # a broken rules/app-*.yaml, never the input
+            raise SourceError(f"app checks failed ({exc.__class__.__name__}: {exc})") from None
+        yield from findings
+
+    def metadata(self) -> dict[str, Any]:
+        out = dict(self.meta)
+        m = self.manifest
+        if m is not None:
+            out.update({"platform": m.platform, "format": m.format, "declarations": len(m.declarations)})
+            if m.member:
+                out["member"] = m.member
+            for k in ("package", "CFBundleIdentifier", "bundle_name", "module_name"):
+                if k in m.facts:
+                    out[k] = m.facts[k]
+            if self.app_type is not None:
+                out["app_type"] = self.app_type.id
+        return out
+
+
+class AndroidManifestReader(ManifestReader):
+    kind = "android-manifest"
+
+    def load(self) -> Manifest:
+        return android.parse(self._read_file())
+
+
+class ApkReader(ManifestReader):
+    kind = "apk"
+
+    def load(self) -> Manifest:
+        self._hash_file()
+        with Archive(self.path) as arc:
+            data = arc.read("AndroidManifest.xml")
+        m = android.parse(data)
+        m.member = "AndroidManifest.xml"
+        return m
+
+
+def _chinese_strings(read, candidates) -> dict[str, str] | None:
+    merged: dict[str, str] = {}
+    for c in candidates:
+        data = read(c)
+        if data is not None:
+            merged.update(ios.parse_strings(data))
+    return merged or None
+
+
+class InfoPlistReader(ManifestReader):
+    kind = "ios-plist"
+
+    def load(self) -> Manifest:
+        data = self._read_file()
+        base = Path(self.path).parent
+
+        def read(rel: str) -> bytes | None:
+            p = base / rel
+            try:
+                return p.read_bytes() if p.is_file() and p.stat().st_size <= MAX_MANIFEST_BYTES else None
+            except OSError:
+                return None
+
+        zh = _chinese_strings(read, [f"{d}/InfoPlist.strings" for d in ios.CHINESE_LPROJ])
+        return ios.parse(data, zh)
+
+
+class IpaReader(ManifestReader):
+    kind = "ipa"
+
+    def load(self) -> Manifest:
+        self._hash_file()
+        with Archive(self.path) as arc:
+            member = arc.ipa_info_plist()
+            data = arc.read(member)
+            app_dir = str(PurePosixPath(member).parent)
+
+            def read(rel: str) -> bytes | None:
+                name = f"{app_dir}/{rel}"
+                return arc.read(name) if name in arc.names else None
+
+            zh = _chinese_strings(read, [f"{d}/InfoPlist.strings" for d in ios.CHINESE_LPROJ])
+        m = ios.parse(data, zh)
+        m.member = member
+        return m
+
+
+class HarmonyReader(ManifestReader):
+    kind = "harmony-module"
+
+    def load(self) -> Manifest:
+        data = self._read_file()
+        base = Path(self.path).parent
+
+        def strings(locale: str) -> dict[str, str] | None:
+            p = base / "resources" / locale / "element" / "string.json"
+            try:
+                if p.is_file() and p.stat().st_size <= MAX_MANIFEST_BYTES:
+                    return harmony.parse_string_resources(p.read_bytes())
+            except OSError:
+                pass
+            return None
+
+        return harmony.parse(data, strings("base"), strings("zh_CN"), name=Path(self.path).name)
+
+
+class WechatAppReader(ManifestReader):
+    kind = "wechat-app"
+
+    def load(self) -> Manifest:
+        return wechat.parse(self._read_file())
+
+
+MANIFEST_READERS: dict[str, type[Reader]] = {
+    r.kind: r for r in (AndroidManifestReader, ApkReader, InfoPlistReader, IpaReader, HarmonyReader,
+                        WechatAppReader)
+}
+
+
+def _sniff_json(path: str, markers: tuple[str, ...]) -> Any:
+    """Parsed JSON of a small file; for invalid JSON that still names a marker key, ``"invalid"``
+    (so the manifest reader reports the syntax error instead of the file passing as plain text)."""
+    try:
+        if os.path.getsize(path) > SNIFF_LIMIT:
+            return None
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    from piscan.sources.manifests.model import decode_text
+
+    text = decode_text(data)
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return "invalid" if any(f'"{m}"' in text for m in markers) else None
+
+
+def detect_manifest_kind(path: str) -> str | None:
+    """The manifest kind of ``path`` by file name (and content for config.json / app.json), else None."""
+    name = os.path.basename(path)
+    lower = name.lower()
+    if name == "AndroidManifest.xml":
+        return "android-manifest"
+    if lower.endswith(".apk"):
+        return "apk"
+    if name == "Info.plist":
+        return "ios-plist"
+    if lower.endswith(".ipa"):
+        return "ipa"
+    if name == "module.json5":
+        return "harmony-module"
+    if name == "config.json":
+        obj = _sniff_json(path, ("reqPermissions", "requestPermissions"))
+        return "harmony-module" if obj == "invalid" or harmony.is_harmony_config(obj) else None
+    if name == "app.json":
+        obj = _sniff_json(path, ("pages", "requiredPrivateInfos"))
+        return "wechat-app" if obj == "invalid" or wechat.is_miniprogram_app_json(obj) else None
+    return None
