@@ -80,5 +80,5 @@ def load_trusted(directory: str) -> dict[str, tuple[str, Ed25519PublicKey]]:
     for p in sorted(d.iterdir()):
         if p.suffix in (".pub", ".pem") and p.is_file():
             k = load_public(str(p))
-            out[key_id(k)] = (p.stem, k)
+            out[key_id(k)] = (p.stem.removesuffix(".key"), k)  # acme.key.pub -> "acme"
     return out
