@@ -33,7 +33,8 @@ def test_audit_two_good_one_tampered(cli, tmp_path):
     doc["findings"] = [f for f in doc["findings"] if f["entity_type"] != "CN_RESIDENT_ID"]  # hide the ID
     gamma.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     # the two good reports do not share fingerprints (per-enterprise keys) ...
-    fps = [{f["fingerprint"] for f in json.loads((tmp_path / "submissions" / f"{n}.json").read_text())["findings"]}
+    subs = tmp_path / "submissions"
+    fps = [{f["fingerprint"] for f in json.loads((subs / f"{n}.json").read_text())["findings"]}
            for n in ("acme", "beta")]
     assert not fps[0] & fps[1]
 

@@ -7,7 +7,6 @@ import json
 from conftest import RAW_CARD, RAW_ID, RAW_PHONE
 
 
-
 def _valid_id(prefix: str = "11010519900101123") -> str:
     from piscan.detection.validators.cn_resident_id import calc_check_digit
 

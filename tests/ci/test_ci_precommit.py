@@ -12,12 +12,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from conftest import RAW_ID
 
 WORKTREE = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.skipif(shutil.which("pre-commit") is None or os.environ.get("PISCAN_SKIP_PRECOMMIT") == "1",
-                                reason="pre-commit not installed or skipped")
+pytestmark = pytest.mark.skipif(
+    shutil.which("pre-commit") is None or os.environ.get("PISCAN_SKIP_PRECOMMIT") == "1",
+    reason="pre-commit not installed or skipped")
 
 
 def _run(cmd, cwd, env):

@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+
 from conftest import RAW_ID, RAW_PHONE
 
 
@@ -22,10 +23,11 @@ def signed(cli, tmp_path):
     r = cli("keygen", "-o", keys / "acme.key")
     assert r.returncode == 0
     report = tmp_path / "report.json"
-    r = cli("scan", data, "--format", "json", "-o", report, "--sign", keys / "acme.key", "--fail-on", "never",
-            "--organization", "ACME 有限公司")
+    r = cli("scan", data, "--format", "json", "-o", report, "--sign", keys / "acme.key",
+            "--fail-on", "never", "--organization", "ACME 有限公司")
     assert r.returncode == 0, r.stderr
-    return {"data": data, "keys": keys, "report": report, "doc": json.loads(report.read_text(encoding="utf-8"))}
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    return {"data": data, "keys": keys, "report": report, "doc": doc}
 
 
 def test_keygen_modes_and_refuses_overwrite(cli, signed):
@@ -45,7 +47,8 @@ def test_signed_report_content(signed):
 
 
 def test_verify_ok_with_pubkey_trusted_dir_and_inputs(cli, signed):
-    r = cli("verify", signed["report"], "--pubkey", signed["keys"] / "acme.key.pub", "--inputs", signed["data"])
+    pub = signed["keys"] / "acme.key.pub"
+    r = cli("verify", signed["report"], "--pubkey", pub, "--inputs", signed["data"])
     assert r.returncode == 0, r.stdout
     assert "VERIFIED" in r.stdout and "input 'app.log': sha256 matches" in r.stdout
     r = cli("verify", signed["report"], "--trusted-keys", signed["keys"])
@@ -55,7 +58,8 @@ def test_verify_ok_with_pubkey_trusted_dir_and_inputs(cli, signed):
 def test_verify_detects_changed_input_file(cli, signed):
     with open(signed["data"] / "clean.log", "a", encoding="utf-8") as fh:
         fh.write("edited\n")
-    r = cli("verify", signed["report"], "--pubkey", signed["keys"] / "acme.key.pub", "--inputs", signed["data"])
+    pub = signed["keys"] / "acme.key.pub"
+    r = cli("verify", signed["report"], "--pubkey", pub, "--inputs", signed["data"])
     assert r.returncode == 1 and "input 'clean.log': sha256 differs" in r.stdout
     assert "input 'app.log': sha256 matches" in r.stdout
 
@@ -110,7 +114,8 @@ def _drop_signature(d):
 
 
 TAMPERS = {
-    "remove-finding": (_remove_finding, "section 'findings' changed after signing (signed with 3 entries, now 2)"),
+    "remove-finding": (_remove_finding,
+                       "section 'findings' changed after signing (signed with 3 entries, now 2)"),
     "lower-level": (_lower_level, "section 'findings' changed"),
     "change-count": (_change_count, "section 'summary' changed"),
     "input-hash": (_change_input_hash, "input entry 'app.log' changed after signing"),
