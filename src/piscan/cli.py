@@ -13,6 +13,7 @@ import sys
 import click
 
 from piscan import __version__
+from piscan.ci.options import ci_options
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
@@ -67,24 +68,56 @@ def _write(output: str | None, text: str) -> None:
 @click.option("--app-type", "app_type", metavar="TYPE",
               help="App manifests: the app's type under the 2021 necessary-PI rule (国信办秘字〔2021〕14号), "
               "a number 1-39 or a slug such as ditu-daohang / map-navigation (see `piscan app-types`).")
-def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
-         input_type, app_type) -> None:
-    """Scan files, folders (recursively) for personal information."""
-    from piscan.scanner import Scanner, ScanOptions
+@ci_options
+@click.pass_context
+def scan(ctx: click.Context, **_params) -> None:
+    """Scan files, folders (recursively) for personal information.
 
-    options = ScanOptions(rules=rules, show_values=show_values, min_confidence=min_confidence, jobs=jobs,
-                          engine=None if engine == "auto" else engine,
-                          fingerprint_key_file=fingerprint_key_file, input_type=input_type,
-                          app_type=app_type)
-    result = Scanner(options).scan(list(paths))
-    if fmt == "json":
-        from piscan.reports.json_report import render
+    Exit codes: 0 = no gate tripped, 1 = a gate tripped (--fail-on, --max-persons, --fail-on-new-assets),
+    2 = usage or scan error. Options can also come from .piscan.yml / [tool.piscan] (see docs/ci.md).
+    """
+    from piscan.ci.pipeline import UsageError, execute, prepare, report
+
+    run = prepare(ctx, scan)
+    p = run.params
+    if p.get("sign_key") and p["fmt"] != "json":
+        raise UsageError("--sign signs the JSON report: add --format json")
+    result, gate = execute(run)
+    if p["fmt"] == "json":
+        from piscan.reports.json_report import dumps
+
+        text = dumps(report(result, run))
     else:
         from piscan.reports.text_report import render
-    _write(output, render(result))
+
+        text = render(result)
+    _write(p.get("output"), text)
+    quiet, verbose = bool(p.get("quiet")), bool(p.get("verbose"))
     for e in result.errors:
         click.echo(f"piscan: {e.kind}: {e.path}: {e.reason}", err=True)
-    sys.exit(EXIT_ERROR if result.failed else EXIT_OK)
+    if not quiet:
+        for w in run.warnings:
+            click.echo(f"piscan: warning: {w}", err=True)
+        for r in gate.reasons:
+            click.echo(f"piscan: gate: {r}", err=True)
+    if verbose:
+        for i in run.info:
+            click.echo(f"piscan: {i}", err=True)
+        click.echo(f"piscan: exit code {gate.exit_code}", err=True)
+    sys.exit(gate.exit_code)
+
+
+def _register() -> None:
+    from piscan.commands.audit import audit
+    from piscan.commands.baseline import baseline
+    from piscan.commands.keygen import keygen
+    from piscan.commands.verify import verify
+
+    for cmd in (baseline, keygen, verify, audit):
+        main.add_command(cmd)
+
+
+_register()
 
 
 @main.command("app-types")

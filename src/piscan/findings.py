@@ -17,6 +17,9 @@ Field notes
 ``fingerprint`` keyed HMAC-SHA256 of the normalised value (see :mod:`piscan.fingerprint`).
 ``table/column/row`` structured location (dump/database/CSV/JSON sources).
 ``value``     the raw value, present only with ``--show-values``.
+``baseline_state`` ``new``/``unchanged``/``absent`` against a ``--baseline`` file (SARIF ``baselineState``).
+``audit_fingerprint`` HMAC of the normalised value under a regulator-supplied key (``--audit-key``), so a
+              regulator can count persons across submissions; see ``docs/threat-model.md``.
 ``attributes`` open-ended per-entity facts (``weak_mask``, ``province``, ``minor``, ``luhn`` …) that never
               contain the raw value.
 """
@@ -53,6 +56,8 @@ _OPTIONAL = (
     "value",
     "attributes",
     "risk",
+    "baseline_state",
+    "audit_fingerprint",
 )
 
 
@@ -79,6 +84,8 @@ class Finding:
     value: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     risk: dict[str, Any] | None = None
+    baseline_state: str | None = None  # "new" | "unchanged" | "absent" (only with --baseline)
+    audit_fingerprint: str | None = None  # regulator-keyed HMAC (only with --audit-key)
 
     def sort_key(self) -> tuple:
         return (

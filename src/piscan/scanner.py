@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,10 @@ class ScanOptions:
     today: _dt.date | None = None
     parallel_min_bytes: int = 32 << 20  # files smaller than this are scanned in-process
     app_type: str | None = None  # app manifests: 2021 necessary-PI app type (number 1-39 or slug)
+    # CI hooks (see docs/ci.md): restrict the walk to some files, report progress, regulator audit key
+    path_filter: Callable[[str], bool] | None = None  # called with the filesystem path; False = skip
+    progress: Callable[[str, int], None] | None = None  # called after each file with (display, bytes)
+    audit_key: bytes | None = None  # regulator-supplied HMAC key for Finding.audit_fingerprint
 
 
 @dataclass(slots=True)
@@ -52,6 +56,8 @@ class ScanResult:
     roots: list[str] = field(default_factory=list)
     assets: list[dict[str, Any]] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    fs_paths: dict[str, str] = field(default_factory=dict)  # display path -> filesystem path
+    extra: dict[str, Any] = field(default_factory=dict)  # optional top-level report sections (CI, signing)
 
     @property
     def failed(self) -> bool:
@@ -84,10 +90,12 @@ def iter_targets(targets: Sequence[str], errors: list[ScanError]) -> Iterator[tu
 class FindingBuilder:
     """Turns detector hits into findings (fingerprint, rule metadata, optional raw value)."""
 
-    def __init__(self, rules: dict[str, Rule], fingerprinter: Fingerprinter, show_values: bool) -> None:
+    def __init__(self, rules: dict[str, Rule], fingerprinter: Fingerprinter, show_values: bool,
+                 audit: Fingerprinter | None = None) -> None:
         self.rules = rules
         self.fp = fingerprinter
         self.show_values = show_values
+        self.audit = audit
 
     def __call__(self, hit: Hit, path: str, cell: Cell | None = None) -> Finding:
         rule = self.rules[hit.rule_id]
@@ -98,6 +106,8 @@ class FindingBuilder:
             table=cell.table if cell else None, column=cell.column if cell else None,
             row=cell.row if cell else None, pi_category=rule.pi_category, sensitive=rule.sensitive,
             value=hit.value if self.show_values else None, attributes=hit.attributes,
+            audit_fingerprint=(self.audit(hit.entity, hit.normalised)
+                               if self.audit is not None and not hit.masked else None),
         )
 
 
@@ -156,7 +166,8 @@ class Scanner:
                                  min_confidence=self.options.min_confidence, today=self.options.today)
         self.rules = self.detector.rule_by_id
         self.fingerprinter = Fingerprinter(load_key(self.options.fingerprint_key_file))
-        self.build = FindingBuilder(self.rules, self.fingerprinter, self.options.show_values)
+        self.audit = Fingerprinter(self.options.audit_key) if self.options.audit_key else None
+        self.build = FindingBuilder(self.rules, self.fingerprinter, self.options.show_values, self.audit)
         self._pool = None
         from piscan.detection.app_checks import resolve_app_type
 
@@ -244,8 +255,15 @@ class Scanner:
                             fingerprint_key_id=self.fingerprinter.key_id, roots=list(targets))
         t0 = time.perf_counter()
         try:
+            keep = self.options.path_filter
             for path, display in iter_targets(targets, result.errors):
+                if keep is not None and not keep(path):
+                    continue
+                result.fs_paths[display] = path
+                before = result.bytes_scanned
                 self.scan_file(path, display, result)
+                if self.options.progress is not None:
+                    self.options.progress(display, result.bytes_scanned - before)
         finally:
             self.close()
         result.engine = self.detector.prefilter.name

@@ -40,7 +40,7 @@ def summary(result: ScanResult) -> dict[str, Any]:
 
 def build(result: ScanResult) -> dict[str, Any]:
     used = {f.rule_id for f in result.findings}
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "piscan", "version": __version__},
         "rule_packs": [{k: v for k, v in p.meta().items() if k != "rules"} for p in result.packs],
@@ -60,6 +60,10 @@ def build(result: ScanResult) -> dict[str, Any]:
         "assets": result.assets,
         "errors": [e.to_dict() for e in result.errors],
     }
+    # optional sections added by CI/signing (config, baseline, suppressed, audit_fingerprint, organization)
+    for k, v in result.extra.items():
+        report.setdefault(k, v)
+    return report
 
 
 def dumps(report: dict[str, Any]) -> str:

@@ -1,0 +1,68 @@
+"""CI gates: turn a filtered scan into an exit code and the reasons for it.
+
+Exit codes: 0 = no gate tripped; 1 = a gate tripped; 2 = a usage or scan error (an input could not be read
+completely) unless ``--no-fail-on-errors``. When both apply, 2 wins (a broken scan cannot pass or fail).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from piscan.ci.assets import asset_key
+from piscan.ci.levels import at_or_above, finding_level
+from piscan.findings import Finding, ScanError
+
+EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass(slots=True)
+class GateConfig:
+    fail_on: str = "high"
+    fail_on_errors: bool = True
+    max_persons: int | None = None
+    fail_on_new_assets: bool = False
+    baseline_locations: set[str] | None = None  # needed by fail_on_new_assets
+
+
+@dataclass(slots=True)
+class GateResult:
+    exit_code: int = EXIT_OK
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"exit_code": self.exit_code, "reasons": list(self.reasons)}
+
+
+def persons_per_asset(findings: list[Finding]) -> dict[str, int]:
+    """Distinct persons (distinct fingerprints of full, unmasked values) per asset."""
+    fps: dict[str, set[str]] = defaultdict(set)
+    for f in findings:
+        if not f.masked:
+            fps[asset_key(f)].add(f"{f.entity_type}:{f.fingerprint}")
+    return {a: len(s) for a, s in fps.items()}
+
+
+def evaluate(findings: list[Finding], errors: list[ScanError], cfg: GateConfig) -> GateResult:
+    """Evaluate the gates over the findings that remain after allowlist, inline ignores and baseline."""
+    res = GateResult()
+    tripped = Counter(finding_level(f) for f in findings if at_or_above(finding_level(f), cfg.fail_on))
+    if tripped:
+        levels = ", ".join(f"{n} {lvl}" for lvl, n in sorted(tripped.items()))
+        n = sum(tripped.values())
+        res.reasons.append(f"--fail-on {cfg.fail_on}: {n} finding(s) at or above ({levels})")
+    if cfg.max_persons is not None:
+        over = {a: n for a, n in persons_per_asset(findings).items() if n > cfg.max_persons}
+        for a, n in sorted(over.items()):
+            res.reasons.append(f"--max-persons {cfg.max_persons}: asset {a} holds {n} distinct persons")
+    if cfg.fail_on_new_assets and cfg.baseline_locations is not None:
+        new_assets = sorted({asset_key(f) for f in findings} - cfg.baseline_locations)
+        for a in new_assets:
+            res.reasons.append(f"--fail-on-new-assets: asset {a} held no PI in the baseline")
+    if res.reasons:
+        res.exit_code = EXIT_GATE
+    if cfg.fail_on_errors and any(e.kind == "error" for e in errors):
+        res.exit_code = EXIT_ERROR
+        res.reasons.append("scan errors: an input could not be read completely "
+                           "(--no-fail-on-errors to ignore)")
+    return res

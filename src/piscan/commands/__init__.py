@@ -1,0 +1,1 @@
+"""CLI sub-commands that live outside :mod:`piscan.cli` (registered there)."""

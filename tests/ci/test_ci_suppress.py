@@ -1,0 +1,78 @@
+"""Allowlist (with expiry) and inline ignores, through the real CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from conftest import RAW_ID, RAW_PHONE
+
+
+def _findings(proc) -> list[dict]:
+    return json.loads(proc.stdout)["findings"]
+
+
+def test_allowlist_by_rule_path_and_expiry(cli, tmp_path):
+    (tmp_path / "fixtures").mkdir()
+    (tmp_path / "fixtures" / "seed.sql").write_text(f"身份证 {RAW_ID}\n", encoding="utf-8")
+    (tmp_path / "app.log").write_text(f"身份证 {RAW_ID}\n手机 {RAW_PHONE}\n", encoding="utf-8")
+    future = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    past = (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    (tmp_path / ".piscan.yml").write_text(
+        "allowlist:\n"
+        f"  - path: 'fixtures/*'\n    reason: test data\n    expires: {future}\n"
+        f"  - rule: CN_MOBILE_PHONE\n    reason: old exception\n    expires: {past}\n", encoding="utf-8")
+    r = cli("scan", tmp_path, "--format", "json")
+    got = {(f["path"], f["entity_type"]) for f in _findings(r)}
+    # fixtures/ is allowlisted; the expired entry no longer applies
+    assert got == {("app.log", "CN_RESIDENT_ID"), ("app.log", "CN_MOBILE_PHONE")}
+    assert "allowlist entry 2" in r.stderr and f"expired on {past}" in r.stderr
+    assert json.loads(r.stdout)["suppressed"]["allowlist"] == 1
+
+
+def test_allowlist_by_fingerprint(cli, tmp_path):
+    (tmp_path / "a.log").write_text(f"身份证 {RAW_ID}\n手机 {RAW_PHONE}\n", encoding="utf-8")
+    first = _findings(cli("scan", tmp_path, "--format", "json"))
+    fp = next(f["fingerprint"] for f in first if f["entity_type"] == "CN_RESIDENT_ID")
+    (tmp_path / ".piscan.yml").write_text(f"allowlist:\n  - fingerprint: {fp}\n    reason: our test person\n",
+                                          encoding="utf-8")
+    r = cli("scan", tmp_path, "--format", "json")
+    assert [f["entity_type"] for f in _findings(r)] == ["CN_MOBILE_PHONE"]
+    assert r.returncode == 0
+
+
+def test_allowlist_by_asset_matches_table_column():
+    from piscan.ci.allowlist import apply, parse
+    from piscan.findings import Finding
+
+    def f(table, column):
+        return Finding("CNPI001", "CN_RESIDENT_ID", "dump.sql", 3, 0, 18, False, 1.0, "x", "fp",
+                       table=table, column=column)
+
+    entries = parse([{"asset": "users.id_card", "reason": "KYC table, encrypted at rest"}])
+    kept, n = apply([f("users", "id_card"), f("orders", "id_card"), f(None, None)], entries)
+    assert n == 1 and [x.table for x in kept] == ["orders", None]
+
+
+def test_allowlist_unknown_entry_key(cli, tmp_path):
+    (tmp_path / "a.log").write_text("x\n", encoding="utf-8")
+    (tmp_path / ".piscan.yml").write_text("allowlist:\n  - value: '123'\n", encoding="utf-8")
+    r = cli("scan", tmp_path)
+    assert r.returncode == 2 and "unknown key 'value'" in r.stderr
+
+
+def test_inline_ignore_text_and_sql(cli, tmp_path):
+    (tmp_path / "app.log").write_text(
+        f"身份证 {RAW_ID} # piscan:ignore\n"
+        f"手机 {RAW_PHONE} 身份证 {RAW_ID} piscan:ignore CN_MOBILE_PHONE\n"
+        f"手机 {RAW_PHONE}\n", encoding="utf-8")
+    (tmp_path / "dump.sql").write_text(
+        f"INSERT INTO users VALUES (1, '{RAW_ID}'); -- piscan:ignore\n"
+        f"INSERT INTO users VALUES (2, '{RAW_ID}'); /* piscan:ignore CNPI002 */\n", encoding="utf-8")
+    r = cli("scan", tmp_path, "--format", "json")
+    got = sorted((f["path"], f["line"], f["entity_type"]) for f in _findings(r))
+    assert got == [("app.log", 2, "CN_RESIDENT_ID"), ("app.log", 3, "CN_MOBILE_PHONE"),
+                   ("dump.sql", 2, "CN_RESIDENT_ID")]
+    assert json.loads(r.stdout)["suppressed"]["inline"] == 3
+    r2 = cli("scan", tmp_path, "--format", "json", "--no-inline-ignore")
+    assert len(_findings(r2)) == 6
