@@ -135,8 +135,9 @@ def execute(run: Run, *, use_baseline: bool = True) -> tuple[ScanResult, GateRes
         from piscan.fingerprint import key_id
 
         result.extra["audit_fingerprint"] = {"algorithm": "HMAC-SHA256/128", "key_id": key_id(opts.audit_key)}
-    result.options = {**result.options, **{k: _jsonable(v) for k, v in sorted(run.params.items())
-                                           if k not in ("paths", "sign_key", "audit_key")}}
+    # every CLI/config parameter, with the scanner's resolved values (e.g. the app type's number) winning
+    result.options = {**{k: _jsonable(v) for k, v in sorted(run.params.items())
+                         if k not in ("paths", "sign_key", "audit_key")}, **result.options}
     gate = evaluate(findings, result.errors, run.gate)
     result.extra["gate"] = {"fail_on": run.gate.fail_on, **gate.to_dict()}
     return result, gate
