@@ -26,8 +26,9 @@ def build_analyzer(rule_paths: Sequence[str | Path] = (), language: str = "zh", 
     for rec in recognizers_from_packs(packs, language=language, min_confidence=min_confidence):
         registry.add_recognizer(rec)
     nlp = NoOpNlpEngine(models=[{"lang_code": language, "model_name": "no_op"}])
+    enhancer = enhancer or CharWindowContextEnhancer(min_confidence=min_confidence)
     return AnalyzerEngine(nlp_engine=nlp, registry=registry, supported_languages=[language],
-                          context_aware_enhancer=enhancer or CharWindowContextEnhancer(min_confidence=min_confidence))
+                          context_aware_enhancer=enhancer)
 
 
 def analyzer_from_config(conf_file: str | Path,

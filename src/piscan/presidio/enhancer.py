@@ -41,9 +41,9 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
     own ``remove_duplicates`` still removes contained results of the same entity).
     """
 
-    def __init__(self, window_before: int = 24, window_after: int = 10, context_similarity_factor: float = 0.35,
-                 min_score_with_context_similarity: float = 0.4, min_confidence: float | None = None,
-                 resolve_overlaps: bool = True) -> None:
+    def __init__(self, window_before: int = 24, window_after: int = 10,
+                 context_similarity_factor: float = 0.35, min_score_with_context_similarity: float = 0.4,
+                 min_confidence: float | None = None, resolve_overlaps: bool = True) -> None:
         super().__init__(context_similarity_factor, min_score_with_context_similarity, 0, 0)
         self.window_before = window_before
         self.window_after = window_after
@@ -90,7 +90,8 @@ class CharWindowContextEnhancer(ContextAwareEnhancer):
             ours = _resolve_overlaps(ours)
         return others + ours
 
-    def _generic(self, text: str, res: RecognizerResult, rec: EntityRecognizer, structured: tuple[str, ...]) -> None:
+    def _generic(self, text: str, res: RecognizerResult, rec: EntityRecognizer,
+                 structured: tuple[str, ...]) -> None:
         words = [w.lower() for w in (getattr(rec, "context", None) or [])]
         if not words:
             return

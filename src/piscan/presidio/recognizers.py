@@ -73,8 +73,9 @@ class PiscanPatternRecognizer(PatternRecognizer):
         self.rule = rule
         self.positive_context = tuple(w.lower() for w in context) if context is not None else rule.context
         self.min_confidence = rule.min_confidence if min_confidence is None else float(min_confidence)
-        self.context_matcher = ContextMatcher.build(self.positive_context, rule.negative_context, rule.context_before,
-                                                    rule.context_after, rule.context_boost, rule.negative_penalty)
+        self.context_matcher = ContextMatcher.build(
+            self.positive_context, rule.negative_context, rule.context_before, rule.context_after,
+            rule.context_boost, rule.negative_penalty)
         patterns = [Pattern(p.name, p.compiled.pattern, p.score) for p in rule.patterns]
         super().__init__(
             supported_entity=rule.entity,
@@ -91,7 +92,7 @@ class PiscanPatternRecognizer(PatternRecognizer):
     def from_rule(cls, rule: Rule, **kwargs: Any) -> PiscanPatternRecognizer:
         """The named subclass for a built-in rule id when there is one, else the generic class."""
         for sub in _named_classes():
-            if sub.RULE_ID == rule.id:
+            if rule.id == sub.RULE_ID:
                 return sub(rule=rule, **kwargs)
         return cls(rule=rule, **kwargs)
 
