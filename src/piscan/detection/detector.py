@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ LONG_LINE = 8192  # bytes; longer lines are examined in windows around each pref
 _WIN_BEFORE = 160
 _WIN_AFTER = 96
 _CELL_MAYBE = re.compile(r"[0-9\uff10-\uff19]{3}")
+_EVIDENCE_MARGIN = 64  # > the evidence snippet's width (20 characters either side)
 
 
 @dataclass(slots=True)
@@ -55,6 +57,25 @@ class _Cand:
     verdict: Any
     score: float
     context: str | None
+
+
+def _non_overlapping(cands: list[_Cand]) -> list[_Cand]:
+    """Greedy pass over candidates in priority order, keeping those that overlap no kept one.
+
+    Kept spans are disjoint, so with them sorted by start only the kept span starting just before the
+    candidate's end can overlap it: O(n log n) instead of comparing with every kept span.
+    """
+    starts: list[int] = []
+    by_start: dict[int, _Cand] = {}
+    for c in cands:
+        i = bisect_left(starts, c.ve)
+        if i and by_start[starts[i - 1]].ve > c.vs:
+            continue
+        insort(starts, c.vs)
+        by_start[c.vs] = c
+    kept = list(by_start.values())
+    kept.sort(key=lambda c: (c.vs, c.rule.id))
+    return kept
 
 
 class Detector:
@@ -108,11 +129,7 @@ class Detector:
             return []
         # overlaps: keep the best-scoring, then longest, candidate of any overlapping group
         cands.sort(key=lambda c: (-c.score, -(c.ve - c.vs), c.vs, c.rule.id))
-        kept: list[_Cand] = []
-        for c in cands:
-            if all(c.ve <= k.vs or c.vs >= k.ve for k in kept):
-                kept.append(c)
-        kept.sort(key=lambda c: (c.vs, c.rule.id))
+        kept = _non_overlapping(cands)
         hits: list[Hit] = []
         for c in kept:
             if offsets is None:
@@ -125,9 +142,16 @@ class Detector:
             masked = c.rule.masked or c.verdict.masked
             hits.append(Hit(c.rule.id, c.rule.entity, s, e, text[s:e], c.verdict.normalised, masked, c.score,
                             c.pattern, attributes=attrs))
-        displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked)) for h, c in zip(hits, kept, strict=True)]
+        displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked))
+                    for h, c in zip(hits, kept, strict=True)]
+        # hits are disjoint and sorted, so starts and ends are both sorted: only neighbours within the
+        # evidence window matter (a flat scan over all hits is quadratic on long lines)
+        starts = [x[0] for x in displays]
+        ends = [x[1] for x in displays]
         for h, (s, e, d) in zip(hits, displays, strict=True):
-            others = [x for x in displays if x[0] != s]
+            lo = bisect_right(ends, s - _EVIDENCE_MARGIN)
+            hi = bisect_left(starts, e + _EVIDENCE_MARGIN)
+            others = [x for x in displays[lo:hi] if x[0] != s]
             h.evidence = snippet(text, s, e, d, others)
         return hits
 
