@@ -277,3 +277,32 @@ def _negative_line(g: _Gen) -> str:
     if which == 4:
         return f"{_ts(g)} decimal {g.mobile()}.5 and x{g.mobile()} and {g.mobile()}y in a token"
     return f"{_ts(g)} user_id={g.uid()} qq={g.digits(10)} version 1.{g.digits(2)}.{g.digits(3)}"
+
+
+def generate_diluted(n_lines: int, filler_per_line: int, seed: int = 20240501) -> Corpus:
+    """``generate(n_lines)`` with ``filler_per_line`` PI-free lines after each line (realistic density:
+    the sample has PI on ~2/3 of its lines; 25 filler lines make it about 1 line in 40)."""
+    base = generate(n_lines, seed)
+    g = _Gen(seed + 1)
+    out = Corpus(planted=base.planted)
+    for line in base.lines:
+        out.lines.append(line)
+        out.lines.extend(_filler_line(g) for _ in range(filler_per_line))
+    return out
+
+
+def _filler_line(g: _Gen) -> str:
+    which = g.r.randrange(4)
+    if which == 0:
+        ip = ".".join(str(g.r.randrange(1, 255)) for _ in range(4))
+        minute = g.r.randrange(60)
+        return (f'{ip} - - [01/May/2024:12:{minute:02d}:00 +0800] "GET /static/app.{g.trace()[:8]}.js '
+                f'HTTP/1.1" 200 {g.r.randrange(100, 99999)} "-" "Mozilla/5.0"')
+    if which == 1:
+        return json.dumps({"ts": int(g.epoch_ms()), "level": "INFO", "traceId": g.trace(), "msg": "heartbeat",
+                           "latency_ms": g.r.randrange(500)})
+    if which == 2:
+        cost = g.r.randrange(999)
+        return f"{_ts(g)} INFO [gateway] 请求处理完成 path=/api/v1/items status=200 cost={cost}ms"
+    ratio, keys = g.r.random(), g.r.randrange(9999)
+    return f"{_ts(g)} DEBUG cache hit ratio {ratio:.3f} for region cn-north-1, keys={keys}"
