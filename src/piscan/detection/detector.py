@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left, bisect_right, insort
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from piscan.detection.context import ContextMatcher
 from piscan.detection.engine import Prefilter, build_prefilter
@@ -21,12 +22,15 @@ from piscan.detection.evidence import mask_value, snippet
 from piscan.detection.normalise import normalise
 from piscan.detection.rules import Rule, RulePack
 
+T = TypeVar("T")
+
 LONG_LINE = 8192  # bytes; longer lines are examined in windows around each prefilter report
 _WIN_BEFORE = 160
 _WIN_AFTER = 96
 _CELL_MAYBE = re.compile(r"[0-9\uff10-\uff19]{3}")
 _BODY_START = frozenset(b"0123456789+")
 _BODY_END = frozenset(b"0123456789Xx*")
+_EVIDENCE_MARGIN = 64  # > the evidence snippet's width (20 characters either side)
 
 
 @dataclass(slots=True)
@@ -58,6 +62,31 @@ class _Cand:
     score: float
     context: str | None
     distance: int | None  # of the positive context word that boosted it
+
+
+def non_overlapping(items: list[T], span: Callable[[T], tuple[int, int]]) -> list[T]:
+    """Greedy pass over ``items`` in priority order, keeping those whose span overlaps no kept one;
+    returns the kept items sorted by start.
+
+    Kept spans are disjoint, so with them sorted by start only the kept span starting just before the
+    candidate's end can overlap it: O(n log n) instead of comparing with every kept span.
+    """
+    starts: list[int] = []
+    by_start: dict[int, tuple[int, T]] = {}
+    for item in items:
+        vs, ve = span(item)
+        i = bisect_left(starts, ve)
+        if i and by_start[starts[i - 1]][0] > vs:
+            continue
+        insort(starts, vs)
+        by_start[vs] = (ve, item)
+    return [by_start[vs][1] for vs in starts]
+
+
+def priority(distance: int | None, score: float, start: int, end: int, rule_id: str) -> tuple:
+    """Order of overlapping readings of one value (a masked 18-character value as ID or card, …): the
+    reading whose own positive context word is nearest wins, then the best score, then the longest span."""
+    return (distance is None, distance or 0, -score, -(end - start), start, rule_id)
 
 
 class Detector:
@@ -118,14 +147,8 @@ class Detector:
                 cands.append(_Cand(rule, pat.name, m.start(), m.end(), m.group(), verdict, score, why, dist))
         if not cands:
             return []
-        # overlapping readings of one value (a masked 18-character value as ID or card, …): the reading
-        # whose own context word is nearest wins, then the best score, then the longest span
-        cands.sort(key=lambda c: (c.distance is None, c.distance or 0, -c.score, -(c.ve - c.vs), c.vs,
-                                  c.rule.id))
-        kept: list[_Cand] = []
-        for c in cands:
-            if all(c.ve <= k.vs or c.vs >= k.ve for k in kept):
-                kept.append(c)
+        cands.sort(key=lambda c: priority(c.distance, c.score, c.vs, c.ve, c.rule.id))
+        kept = non_overlapping(cands, lambda c: (c.vs, c.ve))
         kept.sort(key=lambda c: (c.vs, c.rule.id))
         hits: list[Hit] = []
         for c in kept:
@@ -139,9 +162,16 @@ class Detector:
             masked = c.rule.masked or c.verdict.masked
             hits.append(Hit(c.rule.id, c.rule.entity, s, e, text[s:e], c.verdict.normalised, masked, c.score,
                             c.pattern, attributes=attrs))
-        displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked)) for h, c in zip(hits, kept, strict=True)]
+        displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked))
+                    for h, c in zip(hits, kept, strict=True)]
+        # hits are disjoint and sorted, so starts and ends are both sorted: only neighbours within the
+        # evidence window matter (a flat scan over all hits is quadratic on long lines)
+        starts = [x[0] for x in displays]
+        ends = [x[1] for x in displays]
         for h, (s, e, d) in zip(hits, displays, strict=True):
-            others = [x for x in displays if x[0] != s]
+            lo = bisect_right(ends, s - _EVIDENCE_MARGIN)
+            hi = bisect_left(starts, e + _EVIDENCE_MARGIN)
+            others = [x for x in displays[lo:hi] if x[0] != s]
             h.evidence = snippet(text, s, e, d, others)
         return hits
 
