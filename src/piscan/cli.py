@@ -13,6 +13,8 @@ import sys
 import click
 
 from piscan import __version__
+from piscan.cli_options import report_options
+from piscan.cli_report import report as report_command
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
@@ -39,19 +41,13 @@ def main() -> None:
     """piscan — find Chinese personal information (身份证号, 手机号, 银行卡号) in dumps, logs and apps."""
 
 
-def _write(output: str | None, text: str) -> None:
-    if output and output != "-":
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here (default stdout).")
+@click.option("--format", "formats", multiple=True,
+              type=click.Choice(["text", "json", "html", "sarif", "md", "report"]),
+              help="Output format (default text); repeatable, paired in order with --output.")
+@click.option("-o", "--output", "outputs", multiple=True, type=click.Path(dir_okay=False),
+              help="Write the report here (default stdout, or '-'); one per --format.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
               help="Extra rule pack (YAML file or directory); repeatable.")
 @click.option("--show-values", is_flag=True, help="Include raw values in the output (off by default: piscan "
@@ -64,23 +60,47 @@ def _write(output: str | None, text: str) -> None:
 @click.option("--fingerprint-key-file", type=click.Path(exists=True, dir_okay=False),
               help="Key for value fingerprints (else $PISCAN_FINGERPRINT_KEY, else ~/.config/piscan/fingerprint.key).")
 @click.option("--type", "input_type", help="Force the input type instead of auto-detection.")
-def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
-         input_type) -> None:
+@click.option("--scan-date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date used for age checks (minors under 14; default today).")
+@report_options
+def scan(paths, formats, outputs, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
+         input_type, scan_date, risk_policy, sensitive_id_view, org_config, now, sarif_max_results) -> None:
     """Scan files, folders (recursively) for personal information."""
-    from piscan.scanner import ScanOptions, Scanner
+    from piscan.reports import outputs as out
+    from piscan.scanner import Scanner, ScanOptions
 
+    pairs = out.pair_outputs(formats, outputs)
+    today = scan_date.date() if scan_date else None
     options = ScanOptions(rules=rules, show_values=show_values, min_confidence=min_confidence, jobs=jobs,
                           engine=None if engine == "auto" else engine,
-                          fingerprint_key_file=fingerprint_key_file, input_type=input_type)
+                          fingerprint_key_file=fingerprint_key_file, input_type=input_type, today=today)
+    doc_formats = {f for f, _ in pairs} - {"text"}
+    pack = org = None
+    if doc_formats:  # load (and validate) risk rules and org config before the scan, not after
+        from piscan.reports.special_report import load_org
+        from piscan.risk.policy import load_policy_file, load_risk_pack
+
+        pack = load_risk_pack(overrides=load_policy_file(risk_policy) if risk_policy else None,
+                              sensitive_id_view=sensitive_id_view)
+        org = load_org(org_config)
     result = Scanner(options).scan(list(paths))
-    if fmt == "json":
-        from piscan.reports.json_report import render
-    else:
-        from piscan.reports.text_report import render
-    _write(output, render(result))
+    doc = out.document(result, pack, scan_date=today.isoformat() if today else None) if pack else None
+    for fmt, dest in pairs:
+        if fmt == "text":
+            from piscan.reports.text_report import render
+
+            out.write(dest, render(result))
+            continue
+        out.write(dest, out.render(doc, fmt, generated_at=now, org=org, max_results=sarif_max_results))
+        if fmt == "sarif" and len(doc["findings"]) > sarif_max_results:
+            click.echo(f"piscan: note: SARIF capped at {sarif_max_results} of {len(doc['findings'])} results "
+                       "(GitHub code scanning limit; most severe kept)", err=True)
     for e in result.errors:
         click.echo(f"piscan: {e.kind}: {e.path}: {e.reason}", err=True)
     sys.exit(EXIT_ERROR if result.failed else EXIT_OK)
+
+
+main.add_command(report_command)
 
 
 if __name__ == "__main__":  # pragma: no cover
