@@ -3,8 +3,8 @@
 Working on the report *document* (not the in-memory scan result) means a saved ``findings.json`` can
 be re-rated and re-rendered (``piscan report``) exactly like a fresh scan. Steps (docs/risk.md):
 
-1. dimension of each finding: a ready-made ``risk`` (app manifests) is kept as is; else by input kind
-   (``policy.dimension_by_kind``), else table/column → storage, permission → collection, else use;
+1. dimension of each finding: a ready-made ``risk`` (app manifests) is kept as is; permission/platform →
+   collection; else by input kind (``policy.dimension_by_kind``), else table/column → storage, else use;
 2. base rule: the first enabled ``kind: base`` rule whose ``match`` fits (masked, weak_mask,
    sensitive — sensitivity of ID numbers follows ``policy.id_number_sensitive``);
 3. modifiers: identity kit (unmasked entity combination in one row / line), volume tiers on the
@@ -28,12 +28,12 @@ ENGINE_ID = "piscan-risk"
 
 
 def _dimension(f: dict[str, Any], kinds: dict[str, str], policy: dict[str, Any]) -> str:
+    if f.get("permission") or f.get("platform"):
+        return "collection"
     kind = kinds.get(f["path"])
     mapped = (policy.get("dimension_by_kind") or {}).get(kind) if kind else None
     if mapped:
         return mapped
-    if f.get("permission") or f.get("platform"):
-        return "collection"
     if f.get("table") or f.get("column"):
         return "storage"
     return "use"
@@ -62,7 +62,7 @@ class _Risk:
     def __init__(self, rule: RiskRule, dimension: str) -> None:
         self.rule = rule
         self.dimension = dimension
-        self.level: str = rule["level"]
+        self.level: str = rule.get("level") or rule.get("min_level") or "info"
         self.reason = [rule["reason_en"]]
         self.reason_zh = [rule["reason_zh"]]
         self.remediation = [rule["remediation_en"]]
@@ -130,6 +130,7 @@ def strip_risk(doc: dict[str, Any]) -> None:
 
 def assess(doc: dict[str, Any], pack: RiskPack, scan_date: str | None = None) -> dict[str, Any]:
     """Add ``risk`` to findings and assets of ``doc`` (a JSON report document); returns ``doc``."""
+    strip_risk(doc)  # idempotent: re-rating replaces what an earlier run added
     policy = pack.policy
     findings: list[dict[str, Any]] = doc.get("findings", [])
     kinds = {i.get("path"): i.get("type") for i in doc.get("inputs", [])}
@@ -275,14 +276,15 @@ def assess(doc: dict[str, Any], pack: RiskPack, scan_date: str | None = None) ->
         if agg is not None and esc and len(high_types) >= esc:
             level = raise_level(level, 1)
             modifiers.append(agg.id)
-        tags = _dedup([t for f in fs for t in f["risk"].get("tags", [])])
+        tags = _dedup([t for f in fs for t in f["risk"].get("tags") or ()])
+        tr = top["risk"]
         af.asset["risk"] = {
-            "dimension": top["risk"]["dimension"], "level": level, "rule_id": top["risk"]["rule_id"],
-            "reason": top["risk"]["reason"], "reason_zh": top["risk"].get("reason_zh", top["risk"]["reason"]),
-            "remediation": top["risk"]["remediation"],
-            "remediation_zh": top["risk"].get("remediation_zh", top["risk"]["remediation"]),
-            "basis": _dedup([b for f in fs if f["risk"]["level"] == top["risk"]["level"]
-                             for b in f["risk"]["basis"]]),
+            "dimension": tr["dimension"], "level": level, "rule_id": tr["rule_id"],
+            "reason": tr.get("reason", ""), "reason_zh": tr.get("reason_zh") or tr.get("reason", ""),
+            "remediation": tr.get("remediation", ""),
+            "remediation_zh": tr.get("remediation_zh") or tr.get("remediation", ""),
+            "basis": _dedup([b for f in fs if f["risk"]["level"] == tr["level"]
+                             for b in f["risk"].get("basis") or ()]),
             "tags": tags, "findings": len(fs), "persons": af.persons, "engine": ENGINE_ID,
             **({"modifiers": modifiers} if modifiers else {}),
         }
