@@ -18,7 +18,7 @@ from piscan.risk.policy import load_risk_pack  # noqa: E402
 
 KIND_TEXT = {
     "base": "Base rule: decides a finding's level (the first matching base rule wins).",
-    "modifier": "Modifier: raises the level or adds tags on top of the base rule; listed in `risk.modifiers`.",
+    "modifier": "Modifier: raises the level or adds tags on top of the base rule (see `risk.modifiers`).",
     "derived": "Derived: adds a separate finding next to the one it is derived from.",
     "asset": "Asset aggregate: rates a table.column or file from its findings.",
 }
@@ -26,19 +26,30 @@ KIND_TEXT = {
 
 def page(rule, pack) -> str:
     r = rule.data
-    lines = [f"# {rule.id}: {r['title_en']}", "", f"**{r['title_zh']}**", "",
-             f"Kind: `{r['kind']}`" + (f" · dimension: `{r['dimension']}`" if r.get("dimension") else "")
-             + (f" · level: **{r['level']}**" if r.get("level") else "")
-             + (f" · raises: {r['raise']}" if r.get("raise") else "")
-             + (f" · sets: **{r['set_level']}**" if r.get("set_level") else ""), "",
-             KIND_TEXT[r["kind"]], ""]
+    lines = [
+        f"# {rule.id}: {r['title_en']}",
+        "",
+        f"**{r['title_zh']}**",
+        "",
+        f"Kind: `{r['kind']}`"
+        + (f" · dimension: `{r['dimension']}`" if r.get("dimension") else "")
+        + (f" · level: **{r['level']}**" if r.get("level") else "")
+        + (f" · raises: {r['raise']}" if r.get("raise") else "")
+        + (f" · sets: **{r['set_level']}**" if r.get("set_level") else ""),
+        "",
+        KIND_TEXT[r["kind"]],
+        "",
+    ]
     if r.get("match"):
         lines += ["Matches: " + ", ".join(f"`{k}={v}`" for k, v in r["match"].items()), ""]
     if r.get("min_persons"):
-        lines += [f"Threshold: ≥ {r['min_persons']:,} distinct persons"
-                  + (" with sensitive PI" if r.get("sensitive_only") else "") + " in the asset.", ""]
-    lines += ["## What it finds", "", r["reason_en"], "", r["reason_zh"], "",
-              "## Why it matters", ""]
+        lines += [
+            f"Threshold: ≥ {r['min_persons']:,} distinct persons"
+            + (" with sensitive PI" if r.get("sensitive_only") else "")
+            + " in the asset.",
+            "",
+        ]
+    lines += ["## What it finds", "", r["reason_en"], "", r["reason_zh"], "", "## Why it matters", ""]
     for cid in r["basis"]:
         c = pack.citations[cid]
         lines.append(f"- **{cid}** {cite(c)} — {c['title_en']} {c['confidence']}: {c['paraphrase'].strip()}")

@@ -11,7 +11,7 @@ import pytest
 
 from piscan.reports.json_report import build
 from piscan.risk import assess, load_risk_pack
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 
 HERE = Path(__file__).parent
 GOLDEN_LOG = HERE / "data" / "golden.log"
@@ -22,8 +22,9 @@ NOW = "2026-01-02T12:00:00Z"
 
 def normalise(doc: dict[str, Any]) -> dict[str, Any]:
     """Blank what legitimately varies between runs/machines (timestamps, durations, absolute paths)."""
-    doc["scan"].update(started_at="2026-01-02T11:59:00Z", finished_at="2026-01-02T11:59:01Z", seconds=1.0,
-                       engine="-")
+    doc["scan"].update(
+        started_at="2026-01-02T11:59:00Z", finished_at="2026-01-02T11:59:01Z", seconds=1.0, engine="-"
+    )
     for p in doc["rule_packs"]:
         p["path"] = f"rules/{p['id']}.yaml"
         p["sha256"] = "0" * 64
@@ -47,18 +48,39 @@ def fp(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def finding(entity: str = "CN_RESIDENT_ID", *, path: str = "app.log", line: int | None = 1, masked: bool = False,
-            value_id: str | int = 1, table: str | None = None, column: str | None = None, row: str | None = None,
-            attributes: dict[str, Any] | None = None, rule_id: str | None = None, sensitive: bool | None = None,
-            **extra: Any) -> dict[str, Any]:
+def finding(
+    entity: str = "CN_RESIDENT_ID",
+    *,
+    path: str = "app.log",
+    line: int | None = 1,
+    masked: bool = False,
+    value_id: str | int = 1,
+    table: str | None = None,
+    column: str | None = None,
+    row: str | None = None,
+    attributes: dict[str, Any] | None = None,
+    rule_id: str | None = None,
+    sensitive: bool | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     """A finding dict in the contract's shape (no raw value: evidence is a masked placeholder)."""
-    rules = {"CN_RESIDENT_ID": ("CNPI001", "CNPI101", True), "CN_MOBILE_PHONE": ("CNPI002", "CNPI102", False),
-             "CN_BANK_CARD": ("CNPI003", "CNPI103", True)}
+    rules = {
+        "CN_RESIDENT_ID": ("CNPI001", "CNPI101", True),
+        "CN_MOBILE_PHONE": ("CNPI002", "CNPI102", False),
+        "CN_BANK_CARD": ("CNPI003", "CNPI103", True),
+    }
     full, mrule, sens = rules.get(entity, ("X", "X", False))
     d: dict[str, Any] = {
-        "rule_id": rule_id or (mrule if masked else full), "entity_type": entity, "path": path, "line": line,
-        "start": 0 if line is not None else None, "end": 4 if line is not None else None, "masked": masked,
-        "confidence": 0.9, "evidence": "***", "fingerprint": fp(f"{entity}:{value_id}"),
+        "rule_id": rule_id or (mrule if masked else full),
+        "entity_type": entity,
+        "path": path,
+        "line": line,
+        "start": 0 if line is not None else None,
+        "end": 4 if line is not None else None,
+        "masked": masked,
+        "confidence": 0.9,
+        "evidence": "***",
+        "fingerprint": fp(f"{entity}:{value_id}"),
         "sensitive": (False if masked else sens) if sensitive is None else sensitive,
     }
     for k, v in (("table", table), ("column", column), ("row", row)):
@@ -70,21 +92,44 @@ def finding(entity: str = "CN_RESIDENT_ID", *, path: str = "app.log", line: int 
     return d
 
 
-def make_doc(findings: list[dict[str, Any]], kinds: dict[str, str] | None = None,
-             assets: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def make_doc(
+    findings: list[dict[str, Any]],
+    kinds: dict[str, str] | None = None,
+    assets: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     kinds = kinds or {}
     paths = sorted({f["path"] for f in findings} | set(kinds))
     return {
-        "schema_version": "1.0", "tool": {"name": "piscan", "version": "0.0.0"}, "rule_packs": [], "rules": [],
-        "scan": {"started_at": "", "finished_at": "", "seconds": 0, "roots": paths,
-                 "fingerprint": {"algorithm": "HMAC-SHA256/128", "key_id": "test"}, "options": {}},
+        "schema_version": "1.0",
+        "tool": {"name": "piscan", "version": "0.0.0"},
+        "rule_packs": [],
+        "rules": [],
+        "scan": {
+            "started_at": "",
+            "finished_at": "",
+            "seconds": 0,
+            "roots": paths,
+            "fingerprint": {"algorithm": "HMAC-SHA256/128", "key_id": "test"},
+            "options": {},
+        },
         "inputs": [{"path": p, "type": kinds.get(p, "text")} for p in paths],
-        "summary": {"findings": len(findings), "masked": sum(f["masked"] for f in findings),
-                    "unmasked": sum(not f["masked"] for f in findings), "by_entity": {}, "by_rule": {}},
-        "findings": findings, "assets": assets or [], "errors": [],
+        "summary": {
+            "findings": len(findings),
+            "masked": sum(f["masked"] for f in findings),
+            "unmasked": sum(not f["masked"] for f in findings),
+            "by_entity": {},
+            "by_rule": {},
+        },
+        "findings": findings,
+        "assets": assets or [],
+        "errors": [],
     }
 
 
-def rate(findings: list[dict[str, Any]], kinds: dict[str, str] | None = None, assets: list | None = None,
-         **policy: Any) -> dict[str, Any]:
+def rate(
+    findings: list[dict[str, Any]],
+    kinds: dict[str, str] | None = None,
+    assets: list | None = None,
+    **policy: Any,
+) -> dict[str, Any]:
     return assess(make_doc(findings, kinds, assets), load_risk_pack(overrides=policy or None))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import GOLDEN_LOG, HERE, NOW, PLANTED, finding, rate, scan_doc
 
+from conftest import GOLDEN_LOG, HERE, NOW, PLANTED, finding, rate, scan_doc
 from piscan.reports import outputs
 from piscan.reports.sarif import build as sarif_build
 from piscan.resources import rules_dir
@@ -21,8 +21,13 @@ from piscan.risk.policy import load_risk_pack
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = HERE / "golden"
-FORMATS = {"json": "report.json", "sarif": "report.sarif", "md": "report.md", "html": "report.html",
-           "report": "special.html"}
+FORMATS = {
+    "json": "report.json",
+    "sarif": "report.sarif",
+    "md": "report.md",
+    "html": "report.html",
+    "report": "special.html",
+}
 REPORT_SCHEMA = json.loads((REPO / "docs" / "schema" / "report.schema.json").read_text(encoding="utf-8"))
 SARIF_SCHEMA = json.loads((REPO / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 
@@ -61,8 +66,21 @@ def test_show_values_only_json_and_html_carry_values():
 def test_json_report_matches_schema_and_keeps_contract_keys():
     doc = json.loads(render(scan_doc(), "json"))
     jsonschema.Draft202012Validator(REPORT_SCHEMA).validate(doc)
-    for k in ("schema_version", "tool", "rule_packs", "rules", "scan", "inputs", "summary", "findings", "assets",
-              "errors", "risk", "citations", "risk_rules"):
+    for k in (
+        "schema_version",
+        "tool",
+        "rule_packs",
+        "rules",
+        "scan",
+        "inputs",
+        "summary",
+        "findings",
+        "assets",
+        "errors",
+        "risk",
+        "citations",
+        "risk_rules",
+    ):
         assert k in doc
     assert all("risk" in f for f in doc["findings"]) and all("risk" in a for a in doc["assets"])
 
@@ -75,21 +93,30 @@ def test_schema_rejects_a_broken_report():
 
 
 def test_sarif_valid_taxonomy_fingerprints_logical_locations():
-    doc = rate([finding("CN_BANK_CARD", path="dump.sql", line=3, table="shop.users", column="card", row="1"),
-                finding("CN_RESIDENT_ID", path="日志/app log.txt", line=2)], {"dump.sql": "sql"})
+    doc = rate(
+        [
+            finding("CN_BANK_CARD", path="dump.sql", line=3, table="shop.users", column="card", row="1"),
+            finding("CN_RESIDENT_ID", path="日志/app log.txt", line=2),
+        ],
+        {"dump.sql": "sql"},
+    )
     sarif = sarif_build(doc)
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
     run = sarif["runs"][0]
     res = {r["ruleId"]: r for r in run["results"]}
     assert res["CNPI003"]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "shop.users.card"
-    assert res["CNPI003"]["partialFingerprints"]["piscanValue/v1"].startswith(doc["findings"][0]["fingerprint"])
+    assert res["CNPI003"]["partialFingerprints"]["piscanValue/v1"].startswith(
+        doc["findings"][0]["fingerprint"]
+    )
     assert {t["id"] for t in res["CNPI003"]["taxa"]} >= {"PIPL-51", "PIPL-28"}
     taxa = {t["id"] for t in run["taxonomies"][0]["taxa"]}
     assert {t["id"] for r in run["results"] for t in r["taxa"]} <= taxa
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
     assert rules["CNPI003"]["properties"]["security-severity"] == "8.0"
     assert "help" in rules["CNPI001"] and rules["CNPI001"]["help"]["text"].startswith("# CNPI001")
-    assert res["CNPI001"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("app%20log.txt")
+    assert res["CNPI001"]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(
+        "app%20log.txt"
+    )
 
 
 def test_sarif_fingerprints_stable_when_lines_move(tmp_path):
@@ -100,14 +127,17 @@ def test_sarif_fingerprints_stable_when_lines_move(tmp_path):
     orig.write_text(GOLDEN_LOG.read_text(encoding="utf-8"), encoding="utf-8")
     a = sarif_build(scan_doc(orig))["runs"][0]["results"]
     b = sarif_build(scan_doc(moved))["runs"][0]["results"]
-    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in a] != \
-        [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in b]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in a] != [
+        r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in b
+    ]
     assert [r["partialFingerprints"] for r in a] == [r["partialFingerprints"] for r in b]
 
 
 def test_sarif_cap_keeps_most_severe_and_says_so():
-    doc = rate([finding("CN_MOBILE_PHONE", line=i + 1, value_id=i, masked=True) for i in range(5)]
-               + [finding("CN_BANK_CARD", line=10, value_id=99)])
+    doc = rate(
+        [finding("CN_MOBILE_PHONE", line=i + 1, value_id=i, masked=True) for i in range(5)]
+        + [finding("CN_BANK_CARD", line=10, value_id=99)]
+    )
     sarif = sarif_build(doc, max_results=2)
     run = sarif["runs"][0]
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
@@ -143,8 +173,14 @@ def test_csl_citations_name_both_numberings(golden_doc):
 
 def cli(*args, cwd=None):
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
-    return subprocess.run([sys.executable, "-m", "piscan.cli", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "piscan.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_cli_multi_format_and_report_rerender(tmp_path):
@@ -157,8 +193,20 @@ def test_cli_multi_format_and_report_rerender(tmp_path):
     for f, path in out.items():
         text = path.read_text(encoding="utf-8")
         assert text and not [v for v in PLANTED if v in text], f
-    r = cli("report", str(out["json"]), "--format", "md", "--now", NOW, "--format", "sarif", "-o", "-",
-            "-o", str(tmp_path / "again.sarif"))
+    r = cli(
+        "report",
+        str(out["json"]),
+        "--format",
+        "md",
+        "--now",
+        NOW,
+        "--format",
+        "sarif",
+        "-o",
+        "-",
+        "-o",
+        str(tmp_path / "again.sarif"),
+    )
     assert r.returncode == 0, r.stderr
     assert r.stdout == out["md"].read_text(encoding="utf-8")
     assert (tmp_path / "again.sarif").read_text(encoding="utf-8") == out["sarif"].read_text(encoding="utf-8")

@@ -95,7 +95,7 @@ def _apps(doc: dict[str, Any]) -> list[dict[str, Any]]:
             "permission": f.get("permission") or f["entity_type"], "category": f.get("pi_category") or "-",
             "sensitive": f.get("sensitive"), "purpose": f.get("purpose") or "",
             "level": r.get("level", "info"),
-            "rule_id": r.get("rule_id", "-"), "reason": r.get("reason_zh") or r.get("reason", ""),
+            "rule_id": r.get("rule_id", "-"), "reason": r.get("reason", ""),
             "beyond": r.get("rule_id") in BEYOND_SCOPE_RULES or "beyond_scope" in (r.get("tags") or []),
         })
     for a in apps.values():

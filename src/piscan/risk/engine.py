@@ -56,17 +56,14 @@ def _dedup(items: list[str]) -> list[str]:
 class _Risk:
     """Accumulates one finding's risk while rules apply."""
 
-    __slots__ = ("basis", "dimension", "level", "modifiers", "reason", "reason_zh", "remediation",
-                 "remediation_zh", "rule", "tags")
+    __slots__ = ("basis", "dimension", "level", "modifiers", "reason", "remediation", "rule", "tags")
 
     def __init__(self, rule: RiskRule, dimension: str) -> None:
         self.rule = rule
         self.dimension = dimension
         self.level: str = rule.get("level") or rule.get("min_level") or "info"
         self.reason = [rule["reason_en"]]
-        self.reason_zh = [rule["reason_zh"]]
         self.remediation = [rule["remediation_en"]]
-        self.remediation_zh = [rule["remediation_zh"]]
         self.basis = list(rule["basis"])
         self.tags = list(rule.get("tags") or ())
         self.modifiers: list[str] = []
@@ -76,18 +73,15 @@ class _Risk:
             self.level = level
         self.modifiers.append(mod.id)
         self.reason.append(f"[{mod.id}] {mod['reason_en']}")
-        self.reason_zh.append(f"[{mod.id}] {mod['reason_zh']}")
         self.remediation.append(mod["remediation_en"])
-        self.remediation_zh.append(mod["remediation_zh"])
         self.basis.extend(mod["basis"])
         self.tags.extend(mod.get("tags") or ())
 
     def to_dict(self, persons: int | None) -> dict[str, Any]:
         out: dict[str, Any] = {
             "dimension": self.dimension, "level": self.level, "rule_id": self.rule.id,
-            "reason": " ".join(self.reason), "reason_zh": "".join(self.reason_zh),
+            "reason": " ".join(self.reason),
             "remediation": " ".join(_dedup(self.remediation)),
-            "remediation_zh": "".join(_dedup(self.remediation_zh)),
             "basis": _dedup(self.basis), "tags": _dedup(self.tags), "engine": ENGINE_ID,
         }
         if self.modifiers:
@@ -280,9 +274,7 @@ def assess(doc: dict[str, Any], pack: RiskPack, scan_date: str | None = None) ->
         tr = top["risk"]
         af.asset["risk"] = {
             "dimension": tr["dimension"], "level": level, "rule_id": tr["rule_id"],
-            "reason": tr.get("reason", ""), "reason_zh": tr.get("reason_zh") or tr.get("reason", ""),
-            "remediation": tr.get("remediation", ""),
-            "remediation_zh": tr.get("remediation_zh") or tr.get("remediation", ""),
+            "reason": tr.get("reason", ""), "remediation": tr.get("remediation", ""),
             "basis": _dedup([b for f in fs if f["risk"]["level"] == tr["level"]
                              for b in f["risk"].get("basis") or ()]),
             "tags": tags, "findings": len(fs), "persons": af.persons, "engine": ENGINE_ID,
