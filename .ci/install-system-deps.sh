@@ -4,4 +4,4 @@
 # is never used.
 set -eu
 apt-get update
-apt-get install -y --no-install-recommends chromium
+apt-get install -y --no-install-recommends chromium fonts-noto-cjk  # CJK font: readable screenshots

@@ -239,3 +239,13 @@ def test_bad_policy_is_a_clear_error():
         load_risk_pack(overrides={"no_such_knob": 1})
     with pytest.raises(RiskPackError, match="sensitive_id_view"):
         load_risk_pack(sensitive_id_view="gbt0")
+
+
+def test_rerating_is_idempotent_with_derived_findings():
+    from piscan.risk import assess, load_risk_pack
+
+    doc = rate([finding(line=1, attributes={"minor": True}), finding("CN_MOBILE_PHONE", line=2)])
+    before = copy.deepcopy(doc)
+    assess(doc, load_risk_pack())
+    assert doc == before
+    assert doc["summary"]["findings"] == 3 and doc["summary"]["by_rule"]["U-09"] == 1

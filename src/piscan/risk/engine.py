@@ -106,8 +106,17 @@ class _AssetFacts:
 def strip_risk(doc: dict[str, Any]) -> None:
     """Remove what :func:`assess` added (derived findings, engine risks, computed assets) for a re-rating."""
     kept = []
+    s = doc.get("summary") if isinstance(doc.get("summary"), dict) else {}
     for f in doc.get("findings", []):
         if (f.get("attributes") or {}).get("derived_from"):
+            for k, key in (("by_rule", f["rule_id"]), ("by_entity", f["entity_type"])):
+                if isinstance(s.get(k), dict) and s[k].get(key):
+                    s[k][key] -= 1
+                    if not s[k][key]:
+                        del s[k][key]
+            for k in ("findings", "unmasked"):
+                if isinstance(s.get(k), int):
+                    s[k] -= 1
             continue
         if (f.get("risk") or {}).get("engine") == ENGINE_ID:
             f.pop("risk", None)
