@@ -14,6 +14,8 @@ import click
 
 from piscan import __version__
 from piscan.ci.options import ci_options
+from piscan.cli_options import report_options
+from piscan.cli_report import report as report_command
 
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
@@ -40,19 +42,12 @@ def main() -> None:
     """piscan — find Chinese personal information (身份证号, 手机号, 银行卡号) in dumps, logs and apps."""
 
 
-def _write(output: str | None, text: str) -> None:
-    if output and output != "-":
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        sys.stdout.write(text)
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report here (default stdout).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(["text", "json", "html", "sarif", "md",
+              "report"]), help="Output format (default text); repeatable, paired in order with --output.")
+@click.option("-o", "--output", "outputs", multiple=True,
+              help="Where the matching --format goes ('-' = stdout); one per --format.")
 @click.option("--rules", "rules", multiple=True, type=click.Path(exists=True),
               help="Extra rule pack (YAML file or directory); repeatable.")
 @click.option("--show-values", is_flag=True, help="Include raw values in the output (off by default: piscan "
@@ -68,30 +63,44 @@ def _write(output: str | None, text: str) -> None:
 @click.option("--app-type", "app_type", metavar="TYPE",
               help="App manifests: the app's type under the 2021 necessary-PI rule (国信办秘字〔2021〕14号), "
               "a number 1-39 or a slug such as ditu-daohang / map-navigation (see `piscan app-types`).")
+@click.option("--scan-date", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Date used for age checks (minors under 14; default today).")
+@report_options
 @ci_options
 @click.pass_context
 def scan(ctx: click.Context, **_params) -> None:
-    """Scan files, folders (recursively) for personal information.
+    """Scan files, folders (recursively) and databases for personal information.
 
     Exit codes: 0 = no gate tripped, 1 = a gate tripped (--fail-on, --max-persons, --fail-on-new-assets),
     2 = usage or scan error. Options can also come from .piscan.yml / [tool.piscan] (see docs/ci.md).
     """
-    from piscan.ci.pipeline import UsageError, execute, prepare, report
+    from piscan.ci.pipeline import UsageError, execute, finish, prepare
+    from piscan.reports import outputs as out
+    from piscan.reports.special_report import load_org
+    from piscan.risk.policy import load_policy_file, load_risk_pack
 
     run = prepare(ctx, scan)
     p = run.params
-    if p.get("sign_key") and p["fmt"] != "json":
+    pairs = out.pair_outputs(p.get("formats") or (), p.get("outputs") or ())
+    if p.get("sign_key") and "json" not in {f for f, _ in pairs}:
         raise UsageError("--sign signs the JSON report: add --format json")
-    result, gate = execute(run)
-    if p["fmt"] == "json":
-        from piscan.reports.json_report import dumps
+    # risk rules and organisation config are loaded (and validated) before the scan, not after
+    pack = load_risk_pack(overrides=load_policy_file(p["risk_policy"]) if p.get("risk_policy") else None,
+                          sensitive_id_view=p.get("sensitive_id_view"))
+    org = load_org(p.get("org_config"))
+    result = execute(run)
+    doc, gate = finish(result, run, pack)
+    max_results = p.get("sarif_max_results")
+    for fmt, dest in pairs:
+        if fmt == "text":
+            from piscan.reports.text_report import render
 
-        text = dumps(report(result, run))
-    else:
-        from piscan.reports.text_report import render
-
-        text = render(result)
-    _write(p.get("output"), text)
+            out.write(dest, render(result, doc))
+            continue
+        out.write(dest, out.render(doc, fmt, generated_at=p.get("now"), org=org, max_results=max_results))
+        if fmt == "sarif" and len(doc["findings"]) > max_results:
+            click.echo(f"piscan: note: SARIF capped at {max_results} of {len(doc['findings'])} results "
+                       "(GitHub code scanning limit; most severe kept)", err=True)
     quiet, verbose = bool(p.get("quiet")), bool(p.get("verbose"))
     for e in result.errors:
         click.echo(f"piscan: {e.kind}: {e.path}: {e.reason}", err=True)
@@ -138,6 +147,9 @@ def app_types(fmt) -> None:
     for t in types:
         scope = "无需个人信息 / no PI needed" if t.no_pi else "；".join(t.necessary_pi)
         click.echo(f"{t.id:>2}  {t.slug:<20} {t.slug_en:<22} {t.zh} / {t.en}: {scope}")
+
+
+main.add_command(report_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

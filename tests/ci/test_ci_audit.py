@@ -51,7 +51,8 @@ def test_audit_two_good_one_tampered(cli, tmp_path):
     assert ov["totals"]["findings"] == 2 + 3  # acme 2, beta 3: gamma excluded
     by_signer = {e["signer"]: e for e in ents if e["verified"]}
     assert by_signer["beta"]["persons_by_category"]["个人基本资料"] == 2
-    assert by_signer["acme"]["findings_by_level_dimension"]["high"] == {"unassessed": 1}
+    # rated by the risk engine: full ID and full phone in a log line are both U-01 high (use dimension)
+    assert by_signer["acme"]["findings_by_level_dimension"]["high"] == {"use": 2}
     assert by_signer["acme"]["top_risks"][0]["level"] == "high"
     # ... but the regulator-keyed fingerprints do: the shared phone is one person in two enterprises
     assert ov["cross_submission"]["persons_in_several_enterprises"] == 1

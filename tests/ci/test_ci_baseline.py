@@ -80,7 +80,9 @@ def test_fail_on_new_assets(cli, tmp_path):
     r = cli("scan", root, "--baseline", base, "--fail-on-new-assets")
     assert r.returncode == 1
     assert "asset b.log held no PI" in r.stderr and "asset a.log" not in r.stderr
-    assert cli("scan", root, "--baseline", base).returncode == 0  # phones are medium: below the default gate
+    # the new phones are findings the baseline does not hold, and a full phone in a log is high (U-01)
+    assert cli("scan", root, "--baseline", base).returncode == 1
+    assert cli("scan", root, "--baseline", base, "--fail-on", "critical").returncode == 0
 
 
 def test_baseline_with_other_fingerprint_key_is_refused(cli, tmp_path):

@@ -13,18 +13,24 @@ def _tree(tmp_path, text: str):
 
 
 def test_fail_on_levels(cli, tmp_path):
+    # full ID and full phone on separate log lines: both U-01 high (no identity kit, nothing critical)
     root = _tree(tmp_path, f"user 手机 {RAW_PHONE} ok\n身份证 {RAW_ID}\n")
-    assert cli("scan", root).returncode == 1  # default gate high: a full resident ID trips it
+    assert cli("scan", root).returncode == 1  # default gate high
     assert cli("scan", root, "--fail-on", "critical").returncode == 0
     assert cli("scan", root, "--fail-on", "never").returncode == 0
     r = cli("scan", root, "--fail-on", "high")
-    assert "gate: --fail-on high: 1 finding(s)" in r.stderr
+    assert "gate: --fail-on high: 2 finding(s) at or above (2 high)" in r.stderr
+    # on one line they form an identity kit (S-08/U-08 raise): critical trips too
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    (kit / "a.log").write_text(f"手机 {RAW_PHONE} 身份证 {RAW_ID}\n", encoding="utf-8")
+    assert cli("scan", kit, "--fail-on", "critical").returncode == 1
 
 
-def test_phone_only_is_medium_and_masked_is_low(cli, tmp_path):
+def test_phone_in_log_is_high_and_masked_is_low(cli, tmp_path):
     root = _tree(tmp_path, f"联系电话 {RAW_PHONE}\n")
-    assert cli("scan", root).returncode == 0
-    assert cli("scan", root, "--fail-on", "medium").returncode == 1
+    assert cli("scan", root).returncode == 1  # U-01: a full mobile number in a log line is high
+    assert cli("scan", root, "--fail-on", "critical").returncode == 0
     masked = tmp_path / "m"
     masked.mkdir()
     (masked / "a.log").write_text("手机 138****5678\n", encoding="utf-8")
@@ -44,8 +50,9 @@ def test_max_persons_per_asset(cli, tmp_path):
     (tmp_path / "a.log").write_text("".join(f"手机 {p}\n" for p in phones) + f"again 手机 {phones[0]}\n",
                                     encoding="utf-8")
     (tmp_path / "b.log").write_text(f"手机 {phones[1]}\n", encoding="utf-8")
-    assert cli("scan", tmp_path, "--max-persons", "3").returncode == 0  # 3 distinct in a.log (4 findings)
-    r = cli("scan", tmp_path, "--max-persons", "2")
+    # --fail-on never: only the persons gate decides
+    assert cli("scan", tmp_path, "--max-persons", "3", "--fail-on", "never").returncode == 0  # 3 distinct, 4 findings
+    r = cli("scan", tmp_path, "--max-persons", "2", "--fail-on", "never")
     assert r.returncode == 1
     assert "asset a.log holds 3 distinct persons" in r.stderr and "b.log" not in r.stderr
 

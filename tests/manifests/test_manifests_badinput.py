@@ -93,9 +93,11 @@ def test_no_raw_values_from_purpose_strings(tmp_path):
         '{"desc": "客服13812345678 证件11010519491231002X"}}, "requiredPrivateInfos": ["getLocation"]}',
         encoding="utf-8")
     from piscan.reports.json_report import render as jrender
+    from piscan.reports.outputs import document
     from piscan.reports.text_report import render as trender
+    from piscan.risk.policy import load_risk_pack
 
     r = Scanner(ScanOptions(jobs=1)).scan([str(d)])
     assert any(f.entity_type == "APP_PERMISSION" for f in r.findings)
-    for out in (jrender(r), trender(r)):
+    for out in (jrender(r), trender(r, document(r, load_risk_pack()))):
         assert phone not in out and rid not in out and rid[:-1] not in out

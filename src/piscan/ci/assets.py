@@ -10,7 +10,7 @@ from typing import Any
 
 def column_of(finding: Any) -> str | None:
     """``table.column`` of a structured finding (``None`` for plain text)."""
-    table, column = _get(finding, "table"), _get(finding, "column")
+    table, column = get(finding, "table"), get(finding, "column")
     if not table and not column:
         return None
     return ".".join(x for x in (table, column) if x)
@@ -18,9 +18,9 @@ def column_of(finding: Any) -> str | None:
 
 def asset_key(finding: Any) -> str:
     col = column_of(finding)
-    path = _get(finding, "path") or ""
+    path = get(finding, "path") or ""
     return f"{path}#{col}" if col else path
 
 
-def _get(obj: Any, key: str) -> Any:
+def get(obj: Any, key: str) -> Any:
     return obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)

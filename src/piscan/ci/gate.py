@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from piscan.ci.assets import asset_key
+from piscan.ci.assets import asset_key, get
 from piscan.ci.levels import at_or_above, finding_level
 from piscan.findings import Finding, ScanError
 
@@ -38,8 +38,8 @@ def persons_per_asset(findings: list[Finding]) -> dict[str, int]:
     """Distinct persons (distinct fingerprints of full, unmasked values) per asset."""
     fps: dict[str, set[str]] = defaultdict(set)
     for f in findings:
-        if not f.masked:
-            fps[asset_key(f)].add(f"{f.entity_type}:{f.fingerprint}")
+        if not get(f, "masked") and get(f, "fingerprint"):
+            fps[asset_key(f)].add(f"{get(f, 'entity_type')}:{get(f, 'fingerprint')}")
     return {a: len(s) for a, s in fps.items()}
 
 

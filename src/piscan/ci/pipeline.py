@@ -91,7 +91,8 @@ def scan_options(run: Run) -> ScanOptions:
                        min_confidence=run.p("min_confidence"), jobs=run.p("jobs"),
                        engine=None if engine in (None, "auto") else engine,
                        fingerprint_key_file=run.p("fingerprint_key_file"), input_type=run.p("input_type"),
-                       app_type=run.p("app_type"))
+                       app_type=run.p("app_type"),
+                       today=run.p("scan_date").date() if run.p("scan_date") else None)
     if run.only_files is not None:
         from piscan.ci.changed import make_filter
 
@@ -101,7 +102,9 @@ def scan_options(run: Run) -> ScanOptions:
     return opts
 
 
-def execute(run: Run, *, use_baseline: bool = True) -> tuple[ScanResult, GateResult]:
+def execute(run: Run, *, use_baseline: bool = True) -> ScanResult:
+    """Scan and apply inline ignores, the allowlist and the baseline (the gate comes in :func:`finish`,
+    once the risk engine has rated what remains)."""
     from piscan.ci import progress as progress_mod
 
     opts = scan_options(run)
@@ -138,25 +141,33 @@ def execute(run: Run, *, use_baseline: bool = True) -> tuple[ScanResult, GateRes
     # every CLI/config parameter, with the scanner's resolved values (e.g. the app type's number) winning
     result.options = {**{k: _jsonable(v) for k, v in sorted(run.params.items())
                          if k not in ("paths", "sign_key", "audit_key")}, **result.options}
-    gate = evaluate(findings, result.errors, run.gate)
-    result.extra["gate"] = {"fail_on": run.gate.fail_on, **gate.to_dict()}
-    return result, gate
+    return result
 
 
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return list(v)
-    return v
-
-
-def report(result: ScanResult, run: Run) -> dict[str, Any]:
-    """The JSON report, signed when ``--sign`` was given."""
+def finish(result: ScanResult, run: Run, pack: Any) -> tuple[dict[str, Any], GateResult]:
+    """Build the JSON report document, rate it with the risk engine, evaluate the gates on the rated
+    findings, record the gate in the report, and sign it when ``--sign`` was given (last, so the
+    signature covers everything)."""
     from piscan.reports.json_report import build
+    from piscan.risk.engine import assess
 
-    doc = build(result)
+    scan_date = run.p("scan_date")
+    doc = assess(build(result), pack, scan_date=scan_date.date().isoformat() if scan_date else None)
+    gate = evaluate(doc["findings"], result.errors, run.gate)
+    doc["gate"] = {"fail_on": run.gate.fail_on, **gate.to_dict()}
     if run.p("sign_key"):
         from piscan.signing.keys import load_private
         from piscan.signing.sign import sign
 
         doc = sign(doc, load_private(run.p("sign_key")))
-    return doc
+    return doc, gate
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, tuple):
+        return list(v)
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat()
+    return v
+
+

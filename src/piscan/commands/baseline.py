@@ -41,7 +41,7 @@ def _run(ctx: click.Context, update: bool, keep_absent: bool = False) -> None:
                                         "changed_since": None, "staged": False})
     for w in run.warnings:
         click.echo(f"piscan: warning: {w}", err=True)
-    result, _gate = execute(run, use_baseline=False)
+    result = execute(run, use_baseline=False)
     for e in result.errors:
         click.echo(f"piscan: {e.kind}: {e.path}: {e.reason}", err=True)
     p = run.params

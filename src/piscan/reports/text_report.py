@@ -1,33 +1,49 @@
-"""Human-readable text output: one line per finding, then a summary and the scan errors."""
+"""Human-readable text output: one line per finding (with its risk level), a summary, the scan errors.
+
+Rendered from the rated report document, so levels match every other format.
+"""
 
 from __future__ import annotations
 
-from piscan.reports.json_report import summary
+from typing import Any
+
 from piscan.scanner import ScanResult
 
 
-def _where(f) -> str:
-    loc = f.path
-    if f.table or f.column:
-        loc += " [" + ".".join(x for x in (f.table, f.column) if x) + (f" row={f.row}" if f.row else "") + "]"
-    if f.line is not None:
-        loc += f":{f.line}"
-        if f.start is not None:
-            loc += f":{f.start + 1}"
+def _where(f: dict[str, Any]) -> str:
+    loc = f.get("path") or ""
+    if f.get("table") or f.get("column"):
+        loc += " [" + ".".join(x for x in (f.get("table"), f.get("column")) if x)
+        loc += (f" row={f['row']}" if f.get("row") else "") + "]"
+    if f.get("line") is not None:
+        loc += f":{f['line']}"
+        if f.get("start") is not None:
+            loc += f":{f['start'] + 1}"
     return loc
 
 
-def render(result: ScanResult) -> str:
+def _what(f: dict[str, Any]) -> str:
+    if f.get("permission"):
+        return f"{f['entity_type']} {f['permission']}"
+    return f"{f['entity_type']} {'masked' if f.get('masked') else 'FULL'}"
+
+
+def render(result: ScanResult, doc: dict[str, Any]) -> str:
     out = []
-    for f in result.findings:
-        tag = "masked" if f.masked else "FULL"
-        val = f" value={f.value}" if f.value else ""
-        out.append(f"{_where(f)}: {f.rule_id} {f.entity_type} {tag} conf={f.confidence:.2f} {f.evidence}{val}")
-    s = summary(result)
+    for f in doc["findings"]:
+        risk = f.get("risk") or {}
+        level = f"[{risk.get('level', '?')}/{risk.get('dimension', '?')}]"
+        val = f" value={f['value']}" if f.get("value") else ""
+        out.append(f"{_where(f)}: {level} {f['rule_id']} {_what(f)} conf={f.get('confidence', 0):.2f} "
+                   f"{f.get('evidence', '')}{val}")
+    s = doc["summary"]
     out.append("")
     ents = ", ".join(f"{k}={v}" for k, v in s["by_entity"].items()) or "none"
-    out.append(f"{s['findings']} finding(s) ({s['unmasked']} full, {s['masked']} masked): {ents}; "
-               f"{s['inputs']} input(s), {s['bytes_scanned']} bytes in {result.seconds:.2f}s [{result.engine}]")
+    levels = ", ".join(f"{k}={v}" for k, v in ((s.get("risk") or {}).get("by_level") or {}).items() if v)
+    out.append(f"{s['findings']} finding(s) ({s['unmasked']} full, {s['masked']} masked): {ents}")
+    if levels:
+        out.append(f"risk: {levels}")
+    out.append(f"{s['inputs']} input(s), {s['bytes_scanned']} bytes in {result.seconds:.2f}s [{result.engine}]")
     for e in result.errors:
         out.append(f"{e.kind}: {e.path}: {e.reason}")
     return "\n".join(out) + "\n"
