@@ -129,6 +129,8 @@ class Re2Prefilter(_UnionPrefilter):
         opts = re2.Options()
         opts.max_mem = 256 << 20
         opts.log_errors = False
+        # byte semantics: the patterns spell UTF-8 sequences byte by byte (full-width digits)
+        opts.encoding = re2.Options.Encoding.LATIN1
         self.rx = re2.compile(b"(?m)" + self.union, opts)
 
     def _finditer(self, data: bytes):

@@ -127,8 +127,8 @@ def validate(number: str) -> str:
         raise InvalidFormat("not 16-19 digits")
     if number.startswith("89"):
         raise InvalidComponent("ICCID (SIM serial), not a bank card")
-    if network_of(number) is None:
-        raise InvalidComponent("not a bank card issuer prefix")
+    if not iin_known(number) or network_of(number) is None:
+        raise InvalidComponent("not a known Chinese bank card issuer prefix")
     if len(number) == 18 and cn_resident_id.is_valid(number):
         raise InvalidComponent("valid resident ID number")
     if not luhn.is_valid(number):
