@@ -51,9 +51,11 @@ def entity_label(entity: str, lang: str = "zh") -> str:
 
 
 def where(f: dict[str, Any]) -> str:
-    loc = f["path"]
+    """``path [table.column row=…]:line:column`` of a finding (1-based column)."""
+    loc = f.get("path") or ""
     if f.get("table") or f.get("column"):
-        loc += " [" + ".".join(x for x in (f.get("table"), f.get("column")) if x) + "]"
+        loc += " [" + ".".join(x for x in (f.get("table"), f.get("column")) if x)
+        loc += (f" row={f['row']}" if f.get("row") else "") + "]"
     if f.get("line") is not None:
         loc += f":{f['line']}"
         if f.get("start") is not None:

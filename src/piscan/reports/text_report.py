@@ -7,19 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from piscan.reports.common import where
 from piscan.scanner import ScanResult
-
-
-def _where(f: dict[str, Any]) -> str:
-    loc = f.get("path") or ""
-    if f.get("table") or f.get("column"):
-        loc += " [" + ".".join(x for x in (f.get("table"), f.get("column")) if x)
-        loc += (f" row={f['row']}" if f.get("row") else "") + "]"
-    if f.get("line") is not None:
-        loc += f":{f['line']}"
-        if f.get("start") is not None:
-            loc += f":{f['start'] + 1}"
-    return loc
 
 
 def _what(f: dict[str, Any]) -> str:
@@ -34,7 +23,7 @@ def render(result: ScanResult, doc: dict[str, Any]) -> str:
         risk = f.get("risk") or {}
         level = f"[{risk.get('level', '?')}/{risk.get('dimension', '?')}]"
         val = f" value={f['value']}" if f.get("value") else ""
-        out.append(f"{_where(f)}: {level} {f['rule_id']} {_what(f)} conf={f.get('confidence', 0):.2f} "
+        out.append(f"{where(f)}: {level} {f['rule_id']} {_what(f)} conf={f.get('confidence', 0):.2f} "
                    f"{f.get('evidence', '')}{val}")
     s = doc["summary"]
     out.append("")
