@@ -63,15 +63,26 @@ def _write(output: str | None, text: str) -> None:
               show_default=True, help="Stage-1 regex engine (results are identical; speed differs).")
 @click.option("--fingerprint-key-file", type=click.Path(exists=True, dir_okay=False),
               help="Key for value fingerprints (else $PISCAN_FINGERPRINT_KEY, else ~/.config/piscan/fingerprint.key).")
-@click.option("--type", "input_type", help="Force the input type instead of auto-detection.")
+@click.option("--type", "input_type", help="Force the input type instead of auto-detection (text, mysqldump, "
+              "pg_dump, sqlite_dump, csv, tsv, json, jsonl).")
+@click.option("--include", multiple=True, help="Only scan files matching this glob (folders); repeatable.")
+@click.option("--exclude", multiple=True, help="Skip files/folders matching this glob; repeatable.")
+@click.option("--gitignore/--no-gitignore", default=False, show_default=True,
+              help="Respect .gitignore files when walking folders.")
+@click.option("--max-file-size", type=click.IntRange(1), help="Skip files larger than this many bytes (noted).")
+@click.option("--sample", type=click.IntRange(1), default=1000, show_default=True,
+              help="Live databases: rows per table (the first N by primary key; deterministic).")
+@click.option("--full", is_flag=True, help="Live databases: scan every row instead of a sample.")
 def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
-         input_type) -> None:
-    """Scan files, folders (recursively) for personal information."""
+         input_type, include, exclude, gitignore, max_file_size, sample, full) -> None:
+    """Scan files, folders (recursively) and live databases (SQLAlchemy URLs) for personal information."""
     from piscan.scanner import ScanOptions, Scanner
 
     options = ScanOptions(rules=rules, show_values=show_values, min_confidence=min_confidence, jobs=jobs,
                           engine=None if engine == "auto" else engine,
-                          fingerprint_key_file=fingerprint_key_file, input_type=input_type)
+                          fingerprint_key_file=fingerprint_key_file, input_type=input_type,
+                          include=include, exclude=exclude, gitignore=gitignore, max_file_size=max_file_size,
+                          sample=sample, full=full)
     result = Scanner(options).scan(list(paths))
     if fmt == "json":
         from piscan.reports.json_report import render

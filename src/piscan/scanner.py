@@ -15,12 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from piscan import __version__
+from piscan.assets import build as build_assets
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.fingerprint import Fingerprinter, load_key
 from piscan.findings import Finding, ScanError, sort_findings
 from piscan.sources.base import Cell, Chunk, SourceError
-from piscan.sources.registry import open_reader
+from piscan.sources.registry import open_readers
+from piscan.sources.walk import WalkOptions, is_url
+from piscan.sources.walk import iter_targets as walk_targets
 
 
 @dataclass(slots=True)
@@ -34,6 +37,12 @@ class ScanOptions:
     input_type: str | None = None
     today: _dt.date | None = None
     parallel_min_bytes: int = 32 << 20  # files smaller than this are scanned in-process
+    include: Sequence[str] = ()  # globs (relative path, or basename when no "/")
+    exclude: Sequence[str] = ()
+    gitignore: bool = False
+    max_file_size: int | None = None  # bytes; larger files are skipped with a note
+    sample: int = 1000  # live databases: rows per table (deterministic: first N by primary key)
+    full: bool = False  # live databases: every row
 
 
 @dataclass(slots=True)
@@ -52,6 +61,8 @@ class ScanResult:
     roots: list[str] = field(default_factory=list)
     assets: list[dict[str, Any]] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    #: non-null values read per (path, table, column); feeds ``assets[].values_scanned``
+    column_values: dict[tuple[str, str | None, str | None], int] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -64,21 +75,9 @@ def _now() -> str:
 
 def iter_targets(targets: Sequence[str], errors: list[ScanError]) -> Iterator[tuple[str, str]]:
     """Yield (filesystem path, display path) for files under the targets, in sorted order."""
-    for target in targets:
-        p = Path(target)
-        if p.is_dir():
-            root = p
-            for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: errors.append(
-                    ScanError(str(Path(e.filename).relative_to(root)) if e.filename else str(root),
-                              f"cannot list directory: {e.strerror}"))):
-                dirnames.sort()
-                for name in sorted(filenames):
-                    fp = Path(dirpath) / name
-                    yield str(fp), fp.relative_to(root).as_posix()
-        elif p.exists():
-            yield str(p), target
-        else:
-            errors.append(ScanError(target, "no such file or directory"))
+    from piscan.sources.walk import iter_targets as walk
+
+    return walk(targets, errors)
 
 
 class FindingBuilder:
@@ -168,11 +167,17 @@ class Scanner:
             self._scan_parallel(path, display, size, jobs, result)
             return
         try:
-            reader = open_reader(path, display, self.options.input_type)
+            for reader in open_readers(path, display, self.options.input_type):
+                self.scan_reader(reader, result)
         except ValueError as exc:
             result.errors.append(ScanError(display, str(exc)))
-            return
-        self.scan_reader(reader, result)
+        except SourceError as exc:
+            result.errors.append(ScanError(display, exc.reason, exc.kind))
+
+    def scan_url(self, url: str, result: ScanResult) -> None:
+        from piscan.sources.live_db import LiveDbReader
+
+        self.scan_reader(LiveDbReader(url, sample=None if self.options.full else self.options.sample), result)
 
     def _plain_text(self, path: str) -> bool:
         from piscan.sources.registry import detect_kind
@@ -182,6 +187,9 @@ class Scanner:
     def scan_reader(self, reader, result: ScanResult) -> None:
         display = reader.display_path
         findings = result.findings
+        if hasattr(reader, "prefilter"):
+            reader.prefilter = self.detector.prefilter
+        cell_counts: dict[tuple[str | None, str | None], int] = {}
         try:
             for item in reader.items():
                 if isinstance(item, Chunk):
@@ -190,6 +198,9 @@ class Scanner:
                         findings.append(self.build(hit, display))
                 elif isinstance(item, Cell):
                     result.bytes_scanned += len(item.text)
+                    if item.column is not None:
+                        ck = (item.table, item.column)
+                        cell_counts[ck] = cell_counts.get(ck, 0) + 1
                     hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
                                                    offset=item.offset or 0)
                     for hit in hits:
@@ -200,6 +211,10 @@ class Scanner:
             result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
         except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
             result.errors.append(ScanError(display, f"{exc.__class__.__name__}: {exc}"))
+        counts = reader.column_values()
+        for (table, column), n in (cell_counts if counts is None else counts).items():
+            key = (display, table, column)
+            result.column_values[key] = result.column_values.get(key, 0) + n
         meta = {"path": display, "type": reader.kind, **reader.metadata()}
         result.inputs.append(meta)
 
@@ -228,6 +243,11 @@ class Scanner:
         result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest.hexdigest(),
                               "encoding": "utf-8"})
 
+    def _walk_options(self) -> WalkOptions:
+        o = self.options
+        return WalkOptions(include=o.include, exclude=o.exclude, gitignore=o.gitignore,
+                           max_file_size=o.max_file_size)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
@@ -240,17 +260,24 @@ class Scanner:
                             fingerprint_key_id=self.fingerprinter.key_id, roots=list(targets))
         t0 = time.perf_counter()
         try:
-            for path, display in iter_targets(targets, result.errors):
-                self.scan_file(path, display, result)
+            for path, display in walk_targets(targets, result.errors, self._walk_options()):
+                if is_url(path):
+                    self.scan_url(path, result)
+                else:
+                    self.scan_file(path, display, result)
         finally:
             self.close()
         result.engine = self.detector.prefilter.name
+        result.assets = build_assets(result.findings, result.column_values)
         result.findings = sort_findings(result.findings)
         result.errors.sort(key=lambda e: (e.path, e.reason))
         result.seconds = time.perf_counter() - t0
         result.finished_at = _now()
         result.options = {"show_values": self.options.show_values, "min_confidence": self.options.min_confidence,
-                          "rules": list(self.options.rules), "input_type": self.options.input_type}
+                          "rules": list(self.options.rules), "input_type": self.options.input_type,
+                          "include": list(self.options.include), "exclude": list(self.options.exclude),
+                          "gitignore": self.options.gitignore, "max_file_size": self.options.max_file_size,
+                          "sample": None if self.options.full else self.options.sample}
         return result
 
 
