@@ -22,6 +22,7 @@ from piscan.fingerprint import Fingerprinter, load_key
 from piscan.findings import Finding, ScanError, sort_findings
 from piscan.sources.base import Cell, Chunk, SourceError
 from piscan.sources.registry import open_readers
+from piscan.sources.live_db import safe_url
 from piscan.sources.walk import WalkOptions, is_url
 from piscan.sources.walk import iter_targets as walk_targets
 
@@ -257,7 +258,8 @@ class Scanner:
     # -- many inputs
     def scan(self, targets: Sequence[str]) -> ScanResult:
         result = ScanResult(packs=self.packs, rules=self.rules, started_at=_now(),
-                            fingerprint_key_id=self.fingerprinter.key_id, roots=list(targets))
+                            fingerprint_key_id=self.fingerprinter.key_id,
+                            roots=[safe_url(t) if is_url(t) else t for t in targets])
         t0 = time.perf_counter()
         try:
             for path, display in walk_targets(targets, result.errors, self._walk_options()):

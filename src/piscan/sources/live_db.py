@@ -32,10 +32,12 @@ _SAFE_KEY = re.compile(r"-?\d{1,12}")
 def safe_url(url: str) -> str:
     """The URL with any password removed (for display and errors)."""
     try:
-        from sqlalchemy.engine import make_url
+        from sqlalchemy.engine import URL, make_url
 
         u = make_url(url)
-        return u.set(password=None).render_as_string(hide_password=False) if u.password else str(u)
+        clean = URL.create(u.drivername, username=u.username, password=None, host=u.host, port=u.port,
+                           database=u.database, query=u.query)
+        return clean.render_as_string(hide_password=False)
     except Exception:
         return re.sub(r"(//[^:/@]*):[^@]*@", r"\1@", url)
 

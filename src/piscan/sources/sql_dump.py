@@ -95,8 +95,10 @@ class SqlDumpReader(Reader):
             else:
                 self.faults.append(f"INSERT INTO {t.name} not terminated by ';' (dump truncated?)")
         if self.faults:
-            more = f" (+{len(self.faults) - 3} more)" if len(self.faults) > 3 else ""
-            raise SourceError("; ".join(self.faults[:3]) + more)
+            f = self.faults
+            if len(f) > 3:  # the first faults and the last one (often the reason the scan stopped)
+                f = [*f[:2], f"… {len(f) - 3} more …", f[-1]]
+            raise SourceError("; ".join(f))
 
     def _fault(self, line: int, what: str) -> None:
         self.faults.append(f"line {line}: {what}")
@@ -285,12 +287,12 @@ class SqlDumpReader(Reader):
                     pass
             self._count(t, rows, nulls)
         # candidate values: tokenise only the lines that hold a prefilter report
-        if ends is None:
+        if ends is not None and not self._has_hit(ends, rs, re_):
+            return
+        if ends is None or self.dialect != "mysql":  # std: one statement per row, strings span lines
             lines = [(rs, re_)]
         else:
             lo, hi = bisect_right(ends, rs), bisect_right(ends, re_)
-            if lo == hi:
-                return
             lines = []
             for e in ends[lo:hi]:
                 if lines and e <= lines[-1][1]:
