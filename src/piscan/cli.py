@@ -76,7 +76,7 @@ def _write(output: str | None, text: str) -> None:
 def scan(paths, fmt, output, rules, show_values, min_confidence, jobs, engine, fingerprint_key_file,
          input_type, include, exclude, gitignore, max_file_size, sample, full) -> None:
     """Scan files, folders (recursively) and live databases (SQLAlchemy URLs) for personal information."""
-    from piscan.scanner import ScanOptions, Scanner
+    from piscan.scanner import Scanner, ScanOptions
 
     options = ScanOptions(rules=rules, show_values=show_values, min_confidence=min_confidence, jobs=jobs,
                           engine=None if engine == "auto" else engine,

@@ -11,18 +11,16 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from piscan import __version__
 from piscan.assets import build as build_assets
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
-from piscan.fingerprint import Fingerprinter, load_key
 from piscan.findings import Finding, ScanError, sort_findings
+from piscan.fingerprint import Fingerprinter, load_key
 from piscan.sources.base import Cell, Chunk, SourceError
-from piscan.sources.registry import open_readers
 from piscan.sources.live_db import safe_url
+from piscan.sources.registry import open_readers
 from piscan.sources.walk import WalkOptions, is_url
 from piscan.sources.walk import iter_targets as walk_targets
 

@@ -12,7 +12,7 @@ import zipfile
 
 import zstandard
 
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 
 ID = "11010519491231002X"
 PHONE = "13812345678"
@@ -75,7 +75,8 @@ def test_copy_wrong_column_count_and_truncated_gzip(tmp_path):
     assert [a["values_scanned"] for a in r.assets] == [1, 2]  # mobile: one \\N; note: x and the ID
     gz = tmp_path / "pg.sql.gz"
     good = "".join(f"{i}\t{PHONE}\t{i * 7}\n" for i in range(20000))
-    gz.write_bytes(gzip.compress(f"COPY public.p (id, mobile, note) FROM stdin;\n{good}\\.\n".encode())[:-300])
+    whole = f"COPY public.p (id, mobile, note) FROM stdin;\n{good}\\.\n".encode()
+    gz.write_bytes(gzip.compress(whole)[:-300])
     r = scan(gz)
     assert r.failed and "truncated" in r.errors[0].reason and r.errors[0].path == str(gz)
     assert len(r.findings) > 100
@@ -90,7 +91,8 @@ def test_invalid_utf8_and_encodings(tmp_path):
     gbk.write_bytes(f"用户身份证号：{ID}，手机：{PHONE}\r\n".encode("gbk") * 3)
     r = scan(gbk)
     assert not r.errors and r.inputs[0]["encoding"] == "gb18030" and len(r.findings) == 6
-    assert {f.line for f in r.findings} == {1, 2, 3} and {f.start for f in r.findings if "ID" in f.entity_type} == {7}
+    assert {f.line for f in r.findings} == {1, 2, 3}
+    assert {f.start for f in r.findings if "ID" in f.entity_type} == {7}
     u16 = tmp_path / "u16.txt"
     u16.write_bytes(f"手机 {PHONE}\n".encode("utf-16"))
     assert len(scan(u16).findings) == 1
@@ -117,7 +119,8 @@ def test_csv_ragged_and_multiline(tmp_path):
     p.write_text(f'name,id_card,note\r\n张三,{ID},"多行\r\n{PHONE}"\r\nshort\r\n李四,{ID},x,extra {CARD}\r\n')
     r = scan(p)
     assert r.failed and "fields" in r.errors[0].reason
-    assert [(f.column, f.line) for f in r.findings] == [("col4", 5), ("id_card", 2), ("id_card", 5), ("note", 2)]
+    got = [(f.column, f.line) for f in r.findings]
+    assert got == [("col4", 5), ("id_card", 2), ("id_card", 5), ("note", 2)]
     a = {x["asset"]: x for x in r.assets}
     assert a[f"{p}:id_card"]["values_scanned"] == 2 and a[f"{p}:id_card"]["distinct_persons"] == 1
 
@@ -150,7 +153,7 @@ def test_walk_globs_gitignore_loops_sizes(tmp_path):
     reasons = {e.path: (e.kind, e.reason) for e in r.errors}
     assert reasons["big.log"][0] == "skipped" and "max-file-size" in reasons["big.log"][1]
     assert reasons["bin.dat"][0] == "skipped" and "binary" in reasons["bin.dat"][1]
-    assert "loop" in reasons["logs/loop"][1] and not r.failed or reasons["logs/loop"][0] == "error"
+    assert ("loop" in reasons["logs/loop"][1] and not r.failed) or reasons["logs/loop"][0] == "error"
     r2 = scan(root, exclude=["logs"], max_file_size=1000)
     assert sorted({f.path for f in r2.findings}) == ["ignored.log"]
     out = cli(root, "--include", "*.log", "--gitignore")

@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 
 from piscan.detection.validators import cn_resident_id
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 
 MYSQL = ["mysql", "-h127.0.0.1", "-uroot"]
 PSQL = ["psql", "-q", "-h127.0.0.1", "-Upostgres", "-v", "ON_ERROR_STOP=1"]
@@ -90,7 +90,8 @@ def test_postgres_live_equals_dump(tmp_path, flags):
     schema = "pis_" + uuid.uuid4().hex[:10]
     rows = _rows()
     sql = (f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.users (id INT PRIMARY KEY, name VARCHAR(40), "
-           f"id_card CHAR(18), mobile TEXT, note TEXT); INSERT INTO {schema}.users VALUES {_sql_values(rows)};")
+           f"id_card CHAR(18), mobile TEXT, note TEXT); "
+           f"INSERT INTO {schema}.users VALUES {_sql_values(rows)};")
     try:
         subprocess.run([*PSQL, "test", "-c", sql], check=True)
         live = _scan("postgresql://postgres@127.0.0.1:5432/test")
@@ -101,10 +102,8 @@ def test_postgres_live_equals_dump(tmp_path, flags):
         dumped = _scan(str(dump))
     finally:
         subprocess.run([*PSQL, "test", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
-    live_c = Counter({k: v for k, v in _counts(live).items()})
-    mine = Counter({k: v for k, v in live_c.items()
-                    if any(f.table.startswith(schema + ".") and (f.table.split(".")[-1], f.column,
-                                                                   f.entity_type) == k for f in live.findings)})
+    mine = Counter((f.table.split(".")[-1], f.column, f.entity_type) for f in live.findings
+                   if f.table.startswith(schema + "."))
     assert not dumped.errors
     assert dumped.inputs[0]["type"] == "pg_dump"
     assert mine == _counts(dumped)
@@ -117,7 +116,8 @@ def test_postgres_live_equals_dump(tmp_path, flags):
 def test_sqlite_live_equals_dump(tmp_path):
     dbfile = tmp_path / "app.db"
     con = sqlite3.connect(dbfile)
-    con.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, id_card TEXT, mobile TEXT, note TEXT)")
+    con.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, id_card TEXT, mobile TEXT, "
+                "note TEXT)")
     con.executemany("INSERT INTO users VALUES (?,?,?,?,?)", _rows())
     con.commit()
     con.close()

@@ -70,7 +70,7 @@ class Reader:
             kind = compression_of(self.path)
             if kind in ("gz", "bz2", "xz", "zst"):
                 return open_decompressed(self.path, kind)
-            return open(self.path, "rb")  # noqa: SIM115 - the caller closes it
+            return open(self.path, "rb")
         except OSError as exc:
             raise SourceError(f"cannot open: {exc.strerror or exc}") from None
 

@@ -1,4 +1,5 @@
-"""CSV/TSV with a header row: every field becomes a :class:`Cell` whose ``column`` (and context) is its header.
+"""CSV/TSV with a header row: every field becomes a :class:`Cell` whose ``column`` (and context) is its
+header.
 
 RFC 4180 quoting and multi-line fields via the standard ``csv`` module, fed line by line from the decoded
 stream, so memory stays bounded. Ragged rows (a different number of fields than the header) are scanned
@@ -53,7 +54,8 @@ class CsvReader(Reader):
                 if len(rec) != len(header):
                     ragged += 1
                     if ragged <= 3:
-                        self.faults.append(f"line {line}: row has {len(rec)} fields, header has {len(header)}")
+                        self.faults.append(f"line {line}: row has {len(rec)} fields, "
+                                           f"header has {len(header)}")
                 for i, val in enumerate(rec):
                     if not val:
                         continue

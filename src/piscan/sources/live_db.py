@@ -96,7 +96,8 @@ class LiveDbReader(Reader):
             db = u.database or ""
             if not db or db == ":memory:":
                 raise SourceError("sqlite URL needs a database file")
-            return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(f"file:{db}?mode=ro", uri=True))
+            return sa.create_engine("sqlite://",
+                                    creator=lambda: sqlite3.connect(f"file:{db}?mode=ro", uri=True))
         if backend == "postgresql":
             return sa.create_engine(u, connect_args={"connect_timeout": 10,
                                                      "options": "-c default_transaction_read_only=on"})

@@ -51,7 +51,7 @@ def sniff_kind(name: str, head: bytes) -> str:
         return "sqlite_dump"
     m = _SQL_INSERT.search(text)
     if m or low.endswith(".sql"):
-        if m and m.group(1) == b"`" or b"ENGINE=" in text:
+        if (m and m.group(1) == b"`") or b"ENGINE=" in text:
             return "mysqldump"
         if m and (m.group(1) == b'"' or b"VALUES(" in text):
             return "sqlite_dump"

@@ -134,8 +134,8 @@ def unescape_mysql(s: str) -> str:
         s = s[s.index("'"):]
     if len(s) >= 2 and s[0] == "'" and s[-1] == "'":
         body = s[1:-1]
-        return _MYSQL_ESC_RX.sub(lambda m: "'" if m.group(1) is None else _MYSQL_ESC.get(m.group(1), m.group(1)),
-                                 body)
+        return _MYSQL_ESC_RX.sub(
+            lambda m: "'" if m.group(1) is None else _MYSQL_ESC.get(m.group(1), m.group(1)), body)
     return s
 
 

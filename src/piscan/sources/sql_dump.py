@@ -302,8 +302,11 @@ class SqlDumpReader(Reader):
                 lines.append((ls, re_ if le == -1 or le > re_ else le))
         unesc = self._unescape
         pk_i = t.pk_index
+        rpos, rcount = rs, row_base
         for ls, le in lines:
-            row_no = row_base + data.count(b"\n", rs, ls)  # MariaDB: one row per line
+            rcount += data.count(b"\n", rpos, ls)  # MariaDB: one row per line
+            rpos = ls
+            row_no = rcount
             row: list[re.Match[bytes]] = []
             for m in tok.finditer(data, ls, le):
                 if m.group() != b")":
@@ -415,14 +418,17 @@ class SqlDumpReader(Reader):
                     cand[-1][2].append(e)
                 else:
                     cand.append((ls, le, [e]))
+        rpos, rcount = rs, row_base + 1  # incremental row ordinal (candidates are in order)
         for ls, le, hit_ends in cand:
+            rcount += data.count(b"\n", rpos, ls)
+            rpos = ls
             line = data[ls:le]
             if line.endswith(b"\r"):
                 line = line[:-1]
             fields = line.split(b"\t")
             if len(fields) != ncols:
                 continue
-            row_no = row_base + 1 + data.count(b"\n", rs, ls)
+            row_no = rcount
             ln = line_at(ls)
             fs = ls
             for ci, f in enumerate(fields):

@@ -75,8 +75,8 @@ def _size_ok(path: str, display: str, errors: list[ScanError], opts: WalkOptions
         errors.append(ScanError(display, f"cannot stat: {exc.strerror}"))
         return False
     if size > opts.max_file_size:
-        errors.append(ScanError(display, f"larger than --max-file-size ({size} > {opts.max_file_size} bytes), "
-                                         "skipped", "skipped"))
+        errors.append(ScanError(display, f"larger than --max-file-size ({size} > {opts.max_file_size} "
+                                         "bytes), skipped", "skipped"))
         return False
     return True
 
