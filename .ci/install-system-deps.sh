@@ -1,7 +1,16 @@
 #!/bin/sh
-# System packages the test suite needs (Debian). Chromium comes from Debian: the HTML report test drives
-# it with Playwright for Python (executable_path=/usr/bin/chromium); Playwright's own browser download
-# is never used.
-set -eu
-apt-get update
-apt-get install -y --no-install-recommends chromium fonts-noto-cjk  # CJK font: readable screenshots
+# System packages the test suite needs (Debian), installed only when missing:
+# - the real dump clients (mysqldump, pg_dump, sqlite3) for the sources tests;
+# - Chromium from Debian for the HTML report test (Playwright for Python drives /usr/bin/chromium;
+#   Playwright's own browser download is never used) and a CJK font for readable screenshots.
+set -e
+missing=""
+command -v mysqldump >/dev/null 2>&1 || missing="$missing mariadb-client"
+command -v pg_dump >/dev/null 2>&1 || missing="$missing postgresql-client"
+command -v sqlite3 >/dev/null 2>&1 || missing="$missing sqlite3"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+[ -d /usr/share/fonts/opentype/noto ] || missing="$missing fonts-noto-cjk"
+if [ -n "$missing" ]; then
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing
+fi

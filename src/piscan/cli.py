@@ -59,7 +59,16 @@ def main() -> None:
               show_default=True, help="Stage-1 regex engine (results are identical; speed differs).")
 @click.option("--fingerprint-key-file", type=click.Path(exists=True, dir_okay=False),
               help="Key for value fingerprints (else $PISCAN_FINGERPRINT_KEY, else ~/.config/piscan/fingerprint.key).")
-@click.option("--type", "input_type", help="Force the input type instead of auto-detection.")
+@click.option("--type", "input_type", help="Force the input type instead of auto-detection (text, mysqldump, "
+              "pg_dump, sqlite_dump, csv, tsv, json, jsonl).")
+@click.option("--include", multiple=True, help="Only scan files matching this glob (folders); repeatable.")
+@click.option("--exclude", multiple=True, help="Skip files/folders matching this glob; repeatable.")
+@click.option("--gitignore/--no-gitignore", default=False, show_default=True,
+              help="Respect .gitignore files when walking folders.")
+@click.option("--max-file-size", type=click.IntRange(1), help="Skip files larger than this many bytes (noted).")
+@click.option("--sample", type=click.IntRange(1), default=1000, show_default=True,
+              help="Live databases: rows per table (the first N by primary key; deterministic).")
+@click.option("--full", is_flag=True, help="Live databases: scan every row instead of a sample.")
 @click.option("--app-type", "app_type", metavar="TYPE",
               help="App manifests: the app's type under the 2021 necessary-PI rule (国信办秘字〔2021〕14号), "
               "a number 1-39 or a slug such as ditu-daohang / map-navigation (see `piscan app-types`).")

@@ -11,15 +11,18 @@ import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
+from piscan.assets import build as build_assets
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.findings import Finding, ScanError, sort_findings
 from piscan.fingerprint import Fingerprinter, load_key
 from piscan.sources.base import Cell, Chunk, SourceError
-from piscan.sources.registry import open_reader
+from piscan.sources.live_db import safe_url
+from piscan.sources.registry import open_readers
+from piscan.sources.walk import WalkOptions, is_url
+from piscan.sources.walk import iter_targets as walk_targets
 
 
 @dataclass(slots=True)
@@ -38,6 +41,12 @@ class ScanOptions:
     path_filter: Callable[[str], bool] | None = None  # called with the filesystem path; False = skip
     progress: Callable[[str, int], None] | None = None  # called after each file with (display, bytes)
     audit_key: bytes | None = None  # regulator-supplied HMAC key for Finding.audit_fingerprint
+    include: Sequence[str] = ()  # globs (relative path, or basename when no "/")
+    exclude: Sequence[str] = ()
+    gitignore: bool = False
+    max_file_size: int | None = None  # bytes; larger files are skipped with a note
+    sample: int = 1000  # live databases: rows per table (deterministic: first N by primary key)
+    full: bool = False  # live databases: every row
 
 
 @dataclass(slots=True)
@@ -58,6 +67,8 @@ class ScanResult:
     options: dict[str, Any] = field(default_factory=dict)
     fs_paths: dict[str, str] = field(default_factory=dict)  # display path -> filesystem path
     extra: dict[str, Any] = field(default_factory=dict)  # optional top-level report sections (CI, signing)
+    #: non-null values read per (path, table, column); feeds ``assets[].values_scanned``
+    column_values: dict[tuple[str, str | None, str | None], int] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -70,21 +81,9 @@ def _now() -> str:
 
 def iter_targets(targets: Sequence[str], errors: list[ScanError]) -> Iterator[tuple[str, str]]:
     """Yield (filesystem path, display path) for files under the targets, in sorted order."""
-    for target in targets:
-        p = Path(target)
-        if p.is_dir():
-            root = p
-            for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: errors.append(
-                    ScanError(str(Path(e.filename).relative_to(root)) if e.filename else str(root),
-                              f"cannot list directory: {e.strerror}"))):
-                dirnames.sort()
-                for name in sorted(filenames):
-                    fp = Path(dirpath) / name
-                    yield str(fp), fp.relative_to(root).as_posix()
-        elif p.exists():
-            yield str(p), target
-        else:
-            errors.append(ScanError(target, "no such file or directory"))
+    from piscan.sources.walk import iter_targets as walk
+
+    return walk(targets, errors)
 
 
 class FindingBuilder:
@@ -183,11 +182,17 @@ class Scanner:
             self._scan_parallel(path, display, size, jobs, result)
             return
         try:
-            reader = open_reader(path, display, self.options.input_type, self.reader_options)
+            for reader in open_readers(path, display, self.options.input_type, self.reader_options):
+                self.scan_reader(reader, result)
         except ValueError as exc:
             result.errors.append(ScanError(display, str(exc)))
-            return
-        self.scan_reader(reader, result)
+        except SourceError as exc:
+            result.errors.append(ScanError(display, exc.reason, exc.kind))
+
+    def scan_url(self, url: str, result: ScanResult) -> None:
+        from piscan.sources.live_db import LiveDbReader
+
+        self.scan_reader(LiveDbReader(url, sample=None if self.options.full else self.options.sample), result)
 
     def _plain_text(self, path: str) -> bool:
         from piscan.sources.registry import detect_kind
@@ -197,6 +202,9 @@ class Scanner:
     def scan_reader(self, reader, result: ScanResult) -> None:
         display = reader.display_path
         findings = result.findings
+        if hasattr(reader, "prefilter"):
+            reader.prefilter = self.detector.prefilter
+        cell_counts: dict[tuple[str | None, str | None], int] = {}
         try:
             for item in reader.items():
                 if isinstance(item, Chunk):
@@ -205,6 +213,9 @@ class Scanner:
                         findings.append(self.build(hit, display))
                 elif isinstance(item, Cell):
                     result.bytes_scanned += len(item.text)
+                    if item.column is not None:
+                        ck = (item.table, item.column)
+                        cell_counts[ck] = cell_counts.get(ck, 0) + 1
                     hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
                                                    offset=item.offset or 0)
                     for hit in hits:
@@ -215,6 +226,10 @@ class Scanner:
             result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
         except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
             result.errors.append(ScanError(display, f"{exc.__class__.__name__}: {exc}"))
+        counts = reader.column_values()
+        for (table, column), n in (cell_counts if counts is None else counts).items():
+            key = (display, table, column)
+            result.column_values[key] = result.column_values.get(key, 0) + n
         meta = {"path": display, "type": reader.kind, **reader.metadata()}
         result.inputs.append(meta)
 
@@ -243,6 +258,11 @@ class Scanner:
         result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest.hexdigest(),
                               "encoding": "utf-8"})
 
+    def _walk_options(self) -> WalkOptions:
+        o = self.options
+        return WalkOptions(include=o.include, exclude=o.exclude, gitignore=o.gitignore,
+                           max_file_size=o.max_file_size)
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
@@ -252,11 +272,15 @@ class Scanner:
     # -- many inputs
     def scan(self, targets: Sequence[str]) -> ScanResult:
         result = ScanResult(packs=self.packs, rules=self.rules, started_at=_now(),
-                            fingerprint_key_id=self.fingerprinter.key_id, roots=list(targets))
+                            fingerprint_key_id=self.fingerprinter.key_id,
+                            roots=[safe_url(t) if is_url(t) else t for t in targets])
         t0 = time.perf_counter()
         try:
             keep = self.options.path_filter
-            for path, display in iter_targets(targets, result.errors):
+            for path, display in walk_targets(targets, result.errors, self._walk_options()):
+                if is_url(path):
+                    self.scan_url(path, result)
+                    continue
                 if keep is not None and not keep(path):
                     continue
                 result.fs_paths[display] = path
@@ -267,13 +291,17 @@ class Scanner:
         finally:
             self.close()
         result.engine = self.detector.prefilter.name
+        result.assets = build_assets(result.findings, result.column_values)
         result.findings = sort_findings(result.findings)
         result.errors.sort(key=lambda e: (e.path, e.reason))
         result.seconds = time.perf_counter() - t0
         result.finished_at = _now()
         result.options = {"show_values": self.options.show_values, "min_confidence": self.options.min_confidence,
                           "rules": list(self.options.rules), "input_type": self.options.input_type,
-                          "app_type": self.app_type.id if self.app_type else None}
+                          "app_type": self.app_type.id if self.app_type else None,
+                          "include": list(self.options.include), "exclude": list(self.options.exclude),
+                          "gitignore": self.options.gitignore, "max_file_size": self.options.max_file_size,
+                          "sample": None if self.options.full else self.options.sample}
         return result
 
 

@@ -153,7 +153,8 @@ def test_wechat_app_json():
     assert m.facts["plugins"] == ["wxidxxxxxxxxxxxxxxxx"] and m.facts["use_privacy_check"] is True
 
 
-def test_non_manifests_stay_text():
-    assert detect_kind(str(FIX / "other/app.json")) == "text"
-    assert detect_kind(str(FIX / "other/config.json")) == "text"
-    assert detect_kind(str(FIX / "harmony/entry/src/main/resources/base/element/string.json")) == "text"
+def test_non_manifests_stay_data():
+    # JSON that is not a manifest is scanned as JSON data (key paths as context), never as a manifest
+    assert detect_kind(str(FIX / "other/app.json")) == "json"
+    assert detect_kind(str(FIX / "other/config.json")) == "json"
+    assert detect_kind(str(FIX / "harmony/entry/src/main/resources/base/element/string.json")) == "json"

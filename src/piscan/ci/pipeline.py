@@ -92,7 +92,10 @@ def scan_options(run: Run) -> ScanOptions:
                        engine=None if engine in (None, "auto") else engine,
                        fingerprint_key_file=run.p("fingerprint_key_file"), input_type=run.p("input_type"),
                        app_type=run.p("app_type"),
-                       today=run.p("scan_date").date() if run.p("scan_date") else None)
+                       today=run.p("scan_date").date() if run.p("scan_date") else None,
+                       include=tuple(run.p("include", ())), exclude=tuple(run.p("exclude", ())),
+                       gitignore=bool(run.p("gitignore")), max_file_size=run.p("max_file_size"),
+                       sample=run.p("sample", 1000), full=bool(run.p("full")))
     if run.only_files is not None:
         from piscan.ci.changed import make_filter
 

@@ -16,9 +16,9 @@ A :class:`Reader` yields either (or both). A reader that hits a fault raises :cl
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 
 class SourceError(Exception):
@@ -54,9 +54,25 @@ class Reader:
 
     kind: str = "text"
 
-    def __init__(self, path: str, display_path: str | None = None) -> None:
+    def __init__(self, path: str, display_path: str | None = None, *,
+                 opener: Callable[[], BinaryIO] | None = None) -> None:
         self.path = path
         self.display_path = display_path or path
+        self.opener = opener  # how to get the (decompressed) bytes; default: the file, decompressed
+
+    def open_binary(self) -> BinaryIO:
+        """The input's bytes, decompressed when the file is gzip/bz2/xz/zstd (by magic bytes)."""
+        from piscan.sources.compressed import compression_of, open_decompressed
+
+        try:
+            if self.opener is not None:
+                return self.opener()
+            kind = compression_of(self.path)
+            if kind in ("gz", "bz2", "xz", "zst"):
+                return open_decompressed(self.path, kind)
+            return open(self.path, "rb")
+        except OSError as exc:
+            raise SourceError(f"cannot open: {exc.strerror or exc}") from None
 
     def items(self) -> Iterator[Chunk | Cell]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -64,3 +80,10 @@ class Reader:
     def metadata(self) -> dict[str, Any]:
         """Facts about the input for the report (size, sha256, rows scanned…)."""
         return {}
+
+    def column_values(self) -> dict[tuple[str, str], int] | None:
+        """Non-null values read per (table, column), for readers that do not yield a Cell per value.
+
+        ``None`` (the default) means: the scanner counts the non-empty Cells it receives instead.
+        """
+        return None

@@ -1,15 +1,84 @@
-"""Pick a reader for an input path (by content and extension; ``--type`` overrides)."""
+"""Pick a reader for an input path (by content and extension; ``--type`` overrides).
+
+Compressed files (gzip/bz2/xz/zstd, by magic bytes) are judged by their inner name and decompressed
+content; a ``.zip`` expands into one reader per member (shown as ``archive.zip!member``).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
-from piscan.sources.base import Reader
+from piscan.sources.base import Reader, SourceError
+from piscan.sources.compressed import compression_of, inner_name, open_decompressed
+from piscan.sources.csv_source import CsvReader, TsvReader
+from piscan.sources.json_source import JsonLinesReader, JsonReader
+from piscan.sources.mysql_dump import MysqlDumpReader
+from piscan.sources.pg_dump import PgDumpReader
+from piscan.sources.sqlite_dump import SqliteDumpReader
 from piscan.sources.manifests.readers import MANIFEST_READERS, detect_manifest_kind
 from piscan.sources.text import TextReader
 
 #: ``--type`` values -> reader factory. Structured sources register here.
-READERS: dict[str, type[Reader]] = {"text": TextReader, **MANIFEST_READERS}
+READERS: dict[str, type[Reader]] = {
+    "text": TextReader,
+    "mysqldump": MysqlDumpReader,
+    "pg_dump": PgDumpReader,
+    "sqlite_dump": SqliteDumpReader,
+    "csv": CsvReader,
+    "tsv": TsvReader,
+    "json": JsonReader,
+    "jsonl": JsonLinesReader,
+    **MANIFEST_READERS,
+}
+
+_EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: files that are text by name even when they start like JSON (``[tool.piscan]`` in pyproject.toml)
+_TEXT_EXT = (".toml", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", ".md", ".txt", ".log", ".py",
+             ".sh", ".xml", ".html")
+#: what a JSON document can start with: an object, or an array of values
+_JSON_START = re.compile(rb'\{|\[\s*(?:[\[{"\]\-0-9]|true|false|null)')
+_SQL_INSERT = re.compile(rb"^(?:INSERT|REPLACE)\s+INTO\s+(\S)", re.M | re.I)
+
+
+def sniff_kind(name: str, head: bytes) -> str:
+    """Judge the type from a file name and the first (decompressed) bytes."""
+    low = name.lower()
+    for ext, kind in _EXT.items():
+        if low.endswith(ext):
+            return kind
+    text = head[:65536]
+    if b"-- MySQL dump" in text or b"-- MariaDB dump" in text:
+        return "mysqldump"
+    if b"-- PostgreSQL database dump" in text or re.search(rb"^COPY \S+ .*FROM stdin;", text, re.M):
+        return "pg_dump"
+    if text.startswith(b"PRAGMA foreign_keys=OFF;") or (b"BEGIN TRANSACTION;" in text[:200]):
+        return "sqlite_dump"
+    m = _SQL_INSERT.search(text)
+    if m or low.endswith(".sql"):
+        if (m and m.group(1) == b"`") or b"ENGINE=" in text:
+            return "mysqldump"
+        if m and (m.group(1) == b'"' or b"VALUES(" in text):
+            return "sqlite_dump"
+        return "pg_dump" if m else "text"
+    stripped = text.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if low.endswith(_TEXT_EXT) or not _JSON_START.match(stripped):
+        return "text"  # e.g. a TOML or INI file starting with "[section]" is not JSON
+    if stripped[:1] in (b"{", b"["):
+        first, _, rest = stripped.partition(b"\n")
+        if stripped[:1] == b"{" and first.rstrip().endswith(b"}") and rest.lstrip()[:1] in (b"{", b""):
+            return "jsonl"
+        return "json"
+    return "text"
+
+
+def _head(fh: BinaryIO) -> bytes:
+    try:
+        return fh.read(65536)
+    finally:
+        fh.close()
 
 
 def detect_kind(path: str) -> str:
@@ -17,21 +86,59 @@ def detect_kind(path: str) -> str:
     manifest = detect_manifest_kind(path)
     if manifest:
         return manifest
-    return "text"
+    comp = compression_of(path)
+    if comp == "zip":
+        return "zip"
+    try:
+        fh = open_decompressed(path, comp) if comp else open(path, "rb")  # noqa: SIM115
+        head = _head(fh)
+    except (OSError, EOFError):
+        head = b""
+    return sniff_kind(inner_name(path) if comp else path, head)
 
 
 def open_reader(path: str, display_path: str, type_override: str | None = None,
+                opener: Callable[[], BinaryIO] | None = None, head: bytes | None = None,
                 options: dict[str, Any] | None = None) -> Reader:
-    """Open ``path`` with the reader of its kind.
-
-    ``options`` (scan-wide settings such as ``fingerprinter`` and ``app_type``) reach only readers whose
-    class sets ``accepts_options = True`` (the app-manifest readers); others are built as before.
-    """
-    kind = type_override or detect_kind(path)
+    if type_override:
+        kind = type_override
+    elif head is not None:
+        kind = sniff_kind(display_path, head)
+    else:
+        kind = detect_kind(path)
     try:
         factory = READERS[kind]
     except KeyError:
         raise ValueError(f"unknown input type {kind!r} (known: {', '.join(sorted(READERS))})") from None
-    if getattr(factory, "accepts_options", False):
+    if getattr(factory, "accepts_options", False):  # app-manifest readers need the fingerprinter, app type
         return factory(path, display_path, options=options or {})
-    return factory(path, display_path)
+    return factory(path, display_path, opener=opener)
+
+
+def open_readers(path: str, display_path: str, type_override: str | None = None,
+                 options: dict[str, Any] | None = None) -> Iterator[Reader]:
+    """One reader per input; a zip archive gives one reader per member (``a.zip!dir/member.log``).
+
+    ``options`` (scan-wide settings such as ``fingerprinter`` and ``app_type``) reach only readers whose
+    class sets ``accepts_options = True`` (the app-manifest readers).
+    """
+    # APK and IPA files are zip archives too, but they are app packages read by the manifest readers
+    if compression_of(path) != "zip" or (type_override is None and detect_manifest_kind(path)):
+        yield open_reader(path, display_path, type_override, options=options)
+        return
+    try:
+        zf = zipfile.ZipFile(path)
+        members = [i for i in zf.infolist() if not i.is_dir()]
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise SourceError(f"cannot read zip archive: {exc}") from None
+    for info in members:
+        def opener(info: zipfile.ZipInfo = info) -> BinaryIO:
+            return zf.open(info)
+
+        try:
+            with zf.open(info) as fh:
+                head = fh.read(65536)
+        except (OSError, zipfile.BadZipFile, EOFError) as exc:
+            raise SourceError(f"cannot read zip member {info.filename}: {exc}") from None
+        yield open_reader(path, f"{display_path}!{info.filename}", type_override, opener=opener,
+                          head=head, options=options)

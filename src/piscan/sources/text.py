@@ -1,8 +1,11 @@
 """Plain text streams (logs, any text) as newline-aligned UTF-8 chunks.
 
 Encodings: UTF-8 (with or without BOM), UTF-16 with BOM, and GB18030/GBK (detected when the start of the
-file is not UTF-8 but decodes as GB18030); non-UTF-8 input is transcoded to UTF-8 on the fly so the byte
-engines see one encoding. Line numbers count LF in the decoded text.
+file is mostly not UTF-8 but decodes as GB18030); non-UTF-8 input is transcoded to UTF-8 on the fly so the
+byte engines see one encoding. Line numbers count LF in the decoded text (CRLF counts once).
+
+:class:`DecodedStream` is shared by every line-based reader (text, SQL dumps, CSV, JSON Lines): it yields
+line-aligned UTF-8 blocks with the number of their first line, counts bytes and hashes them.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from piscan.sources.base import Chunk, Reader, SourceError
 
 CHUNK_SIZE = 8 << 20
 SNIFF = 64 << 10
+MAX_LINE = 512 << 20
 
 
 def sniff_encoding(head: bytes) -> str | None:
@@ -32,44 +36,51 @@ def sniff_encoding(head: bytes) -> str | None:
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:  # a character cut at the sniff boundary
             return "utf-8"
+    # Mostly-valid UTF-8 with a few bad bytes stays UTF-8 (and is reported); GBK text is nearly all
+    # invalid as UTF-8.
+    nonascii = sum(1 for b in head if b >= 0x80)
+    bad = head.decode("utf-8", "replace").count("\ufffd")
+    if bad * 20 < nonascii:
+        return "utf-8"
     try:
         head.decode("gb18030")
         return "gb18030"
     except UnicodeDecodeError as exc:
         if exc.start >= len(head) - 3:
             return "gb18030"
-    return "utf-8"  # mostly UTF-8 with some invalid bytes: decoded with replacement, reported
+    return "utf-8"  # decoded with replacement, reported
 
 
-class TextReader(Reader):
-    kind = "text"
+class DecodedStream:
+    """Line-aligned UTF-8 blocks of a binary stream, with encoding detection and bookkeeping.
 
-    def __init__(self, path: str, display_path: str | None = None, *, stream: BinaryIO | None = None,
-                 encoding: str | None = None) -> None:
-        super().__init__(path, display_path)
-        self._stream = stream
+    ``strict``: UTF-8 input with invalid bytes is decoded with replacement and, at the end, reported as a
+    :class:`SourceError` naming the first bad line (everything is still scanned). SQL dumps pass
+    ``strict=False``: ``_binary`` strings legitimately hold arbitrary bytes.
+    """
+
+    def __init__(self, fh: BinaryIO, encoding: str | None = None, *, strict: bool = True,
+                 block_size: int = CHUNK_SIZE, allow_binary: bool = False) -> None:
+        self.fh = fh
         self.encoding = encoding
-        self.sha256: str | None = None
+        self.strict = strict
+        self.block_size = block_size
+        self.allow_binary = allow_binary
         self.size = 0
-        self.invalid_bytes = False
+        self.sha256: str | None = None
+        self.bad_line: int | None = None
 
-    def _open(self) -> BinaryIO:
-        if self._stream is not None:
-            return self._stream
-        try:
-            return open(self.path, "rb")
-        except OSError as exc:
-            raise SourceError(f"cannot open: {exc.strerror or exc}") from None
-
-    def items(self) -> Iterator[Chunk]:
-        fh = self._open()
+    def blocks(self) -> Iterator[tuple[bytes, int]]:
+        fh = self.fh
         digest = hashlib.sha256()
         try:
             head = fh.read(SNIFF)
             enc = self.encoding or sniff_encoding(head)
-            self.encoding = enc
             if enc is None:
-                raise SourceError("binary file (NUL bytes in the first 64 KiB), skipped", kind="skipped")
+                if not self.allow_binary:
+                    raise SourceError("binary file (NUL bytes in the first 64 KiB), skipped", kind="skipped")
+                enc = "utf-8"
+            self.encoding = enc
             decoder = None if enc == "utf-8" else codecs.getincrementaldecoder(enc)("replace")
             line = 1
             rest = b""
@@ -84,24 +95,62 @@ class TextReader(Reader):
                     data = rest + buf
                 if eof:
                     if data:
-                        yield Chunk(data, line)
+                        yield self._check(data, line), line
                     break
                 cut = data.rfind(b"\n")
                 if cut == -1:
                     rest = data
-                    if len(rest) > 64 * CHUNK_SIZE:
-                        raise SourceError("line longer than 512 MiB; scan stopped")
+                    if len(rest) > MAX_LINE:
+                        raise SourceError(f"line {line} longer than 512 MiB; scan stopped")
                 else:
                     out, rest = data[:cut + 1], data[cut + 1:]
-                    yield Chunk(out, line)
+                    yield self._check(out, line), line
                     line += out.count(b"\n")
-                buf = fh.read(CHUNK_SIZE)
+                buf = fh.read(self.block_size)
         except OSError as exc:
             raise SourceError(f"read error: {exc.strerror or exc}") from None
+        except EOFError as exc:
+            raise SourceError(f"truncated compressed stream: {exc}") from None
+        self.sha256 = digest.hexdigest()
+        if self.bad_line is not None:
+            raise SourceError(f"invalid UTF-8 from line {self.bad_line} (bytes replaced with U+FFFD; "
+                              "the rest of the file was scanned)")
+
+    def _check(self, data: bytes, line: int) -> bytes:
+        if self.encoding != "utf-8" or not self.strict:
+            return data
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if self.bad_line is None:
+                self.bad_line = line + data.count(b"\n", 0, exc.start)
+            return data.decode("utf-8", "replace").encode("utf-8")
+        return data
+
+
+class TextReader(Reader):
+    kind = "text"
+
+    def __init__(self, path: str, display_path: str | None = None, *, stream: BinaryIO | None = None,
+                 encoding: str | None = None, opener=None) -> None:
+        super().__init__(path, display_path, opener=opener)
+        self._stream = stream
+        self.encoding = encoding
+        self._ds: DecodedStream | None = None
+
+    def items(self) -> Iterator[Chunk]:
+        fh = self._stream if self._stream is not None else self.open_binary()
+        self._ds = ds = DecodedStream(fh, self.encoding)
+        try:
+            for data, line in ds.blocks():
+                yield Chunk(data, line)
         finally:
+            self.encoding = ds.encoding
             if self._stream is None:
                 fh.close()
-        self.sha256 = digest.hexdigest()
 
     def metadata(self) -> dict:
-        return {"size": self.size, "sha256": self.sha256, "encoding": self.encoding}
+        ds = self._ds
+        if ds is None:
+            return {"size": 0, "sha256": None, "encoding": self.encoding}
+        return {"size": ds.size, "sha256": ds.sha256, "encoding": ds.encoding}

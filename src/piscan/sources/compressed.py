@@ -1,0 +1,68 @@
+"""Transparent decompression: ``.gz``, ``.bz2``, ``.xz``, ``.zst`` streams and ``.zip`` members.
+
+Compression is recognised by magic bytes (the extension only names the inner file), so a ``.log`` that is
+really gzip is still read. Library choice: the standard library covers gzip/bz2/xz/zip; ``zstandard`` is the
+reference binding of libzstd (one small wheel) and streams with bounded memory.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import lzma
+import zipfile
+from typing import BinaryIO
+
+MAGIC = {
+    b"\x1f\x8b": "gz",
+    b"BZh": "bz2",
+    b"\xfd7zXZ\x00": "xz",
+    b"\x28\xb5\x2f\xfd": "zst",
+    b"PK\x03\x04": "zip",
+}
+EXTENSIONS = {".gz": "gz", ".tgz": "gz", ".bz2": "bz2", ".xz": "xz", ".zst": "zst", ".zip": "zip"}
+
+
+def sniff_compression(head: bytes) -> str | None:
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            return kind
+    return None
+
+
+def compression_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return sniff_compression(fh.read(8))
+    except OSError:
+        return None
+
+
+def inner_name(name: str) -> str:
+    """``dump.sql.gz`` -> ``dump.sql`` (the name the inner stream is judged by)."""
+    low = name.lower()
+    for ext in EXTENSIONS:
+        if low.endswith(ext) and ext != ".zip":
+            return name[: -len(ext)]
+    return name
+
+
+def open_decompressed(path: str, kind: str) -> BinaryIO:
+    """A binary stream of the decompressed content of ``path`` (``kind`` from :func:`sniff_compression`)."""
+    if kind == "gz":
+        return gzip.open(path, "rb")
+    if kind == "bz2":
+        return bz2.open(path, "rb")
+    if kind == "xz":
+        return lzma.open(path, "rb")
+    if kind == "zst":
+        import zstandard
+
+        fh = open(path, "rb")  # noqa: SIM115 - owned by the returned reader
+        return zstandard.ZstdDecompressor().stream_reader(fh, closefd=True)
+    raise ValueError(f"not a stream compression: {kind}")
+
+
+def zip_members(path: str) -> list[str]:
+    with zipfile.ZipFile(path) as zf:
+        return [i.filename for i in zf.infolist() if not i.is_dir()]

@@ -1,0 +1,166 @@
+"""Shared pieces of the SQL dump readers: DDL column lists (via sqlparse), identifiers, value tokens and
+the string unescaping of each dialect.
+
+sqlparse is only used for ``CREATE TABLE`` statements (small, rare); data rows are tokenised with one
+compiled regex per dialect, which keeps the hot path in C.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlparse
+from sqlparse import tokens as T
+
+IDENT = rb'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$]+)'
+QNAME = IDENT + rb"(?:\s*\.\s*" + IDENT + rb")*"
+
+INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:\(([^)]*)\)\s*)?"
+                        rb"VALUES\s*", re.I)
+COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:\(([^)]*)\))?\s+FROM\s+stdin;\r?\n", re.I)
+CREATE_HDR = re.compile(rb"CREATE\s+(?:TEMPORARY\s+|UNLOGGED\s+)?TABLE\b", re.I)
+USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
+
+_STR_MYSQL = rb"(?:_\w+\s*)?'(?:[^'\\]+|\\.|'')*'"
+_STR_STD = (rb"(?:(?:replace\()+'(?:[^']+|'')*'(?:,'\\[rn]',char\(\d+\)\))+"
+            rb"|[EeXxNn]?'(?:[^']+|'')*'(?:::[\w ]+?(?=[,)]))?)")
+_BARE = rb"[^,()'\s;]+"
+#: one token per value, plus ``)`` closing each row (the opening parenthesis and commas are skipped)
+VALUE_TOKEN = {
+    "mysql": re.compile(_STR_MYSQL + rb"|" + _BARE + rb"|\)"),
+    "std": re.compile(_STR_STD + rb"|" + _BARE + rb"|\)"),
+}
+
+_MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
+_MYSQL_ESC_RX = re.compile(r"\\(.)|''", re.S)
+_COPY_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
+_COPY_ESC = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
+_SQLITE_WRAP = re.compile(r"^(?:replace\()+'(.*)'((?:,'\\[rn]',char\(\d+\)\))+)$", re.S)
+
+
+def unquote_ident(name: str) -> str:
+    name = name.strip()
+    if len(name) >= 2 and name[0] in "`\"[":
+        inner = name[1:-1]
+        q = name[0]
+        return inner.replace(q * 2, q) if q != "[" else inner
+    return name
+
+
+def split_qname(raw: str) -> list[str]:
+    parts = re.findall(r'`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$]+', raw)
+    return [unquote_ident(p) for p in parts]
+
+
+def column_list(raw: bytes) -> list[str]:
+    text = raw.decode("utf-8", "replace")
+    return [unquote_ident(c) for c in text.split(",") if c.strip()]
+
+
+@dataclass(slots=True)
+class TableInfo:
+    name: str
+    columns: list[str] = field(default_factory=list)
+    pk: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def pk_index(self) -> int | None:
+        if len(self.pk) == 1 and self.pk[0] in self.columns:
+            return self.columns.index(self.pk[0])
+        return None
+
+
+_CONSTRAINT_WORDS = {"CONSTRAINT", "PRIMARY", "PRIMARY KEY", "KEY", "UNIQUE", "UNIQUE KEY", "INDEX",
+                     "FOREIGN", "FOREIGN KEY", "CHECK", "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE"}
+
+
+def parse_create_table(stmt: str) -> tuple[list[str], list[str], list[str]] | None:
+    """(qualified name parts, column names, primary-key columns) of a ``CREATE TABLE`` statement."""
+    toks = [(tt, v) for tt, v in sqlparse.lexer.tokenize(stmt)
+            if tt not in T.Whitespace and tt not in T.Newline and tt not in T.Comment
+            and tt is not T.Text.Whitespace.Newline]
+    try:
+        open_at = next(i for i, (tt, v) in enumerate(toks) if v == "(")
+    except StopIteration:
+        return None
+    name_toks = [v for tt, v in toks[:open_at] if tt in T.Name or tt in T.String.Symbol or v == "."
+                 or (tt in T.Keyword and v.upper() not in ("CREATE", "TABLE", "IF", "NOT", "EXISTS",
+                                                             "IF NOT EXISTS", "TEMPORARY", "UNLOGGED"))]
+    name = split_qname("".join(name_toks))
+    defs: list[list[tuple]] = [[]]
+    depth = 0
+    for tt, v in toks[open_at + 1:]:
+        if v == "(":
+            depth += 1
+        elif v == ")":
+            if depth == 0:
+                break
+            depth -= 1
+        elif v == "," and depth == 0:
+            defs.append([])
+            continue
+        defs[-1].append((tt, v))
+    cols: list[str] = []
+    pk: list[str] = []
+    for d in defs:
+        if not d:
+            continue
+        first = d[0][1].upper()
+        words = " ".join(v.upper() for _, v in d)
+        is_pk = re.search(r"\bPRIMARY\s+KEY\b", words) is not None
+        if first in _CONSTRAINT_WORDS:
+            if is_pk:
+                inner, on = [], False
+                for _tt, v in d:
+                    if v == "(":
+                        on = True
+                    elif v == ")":
+                        break
+                    elif on and v != ",":
+                        inner.append(unquote_ident(v))
+                pk = inner
+            continue
+        col = unquote_ident(d[0][1])
+        cols.append(col)
+        if is_pk:
+            pk = [col]
+    return name, cols, pk
+
+
+def unescape_mysql(s: str) -> str:
+    if s.startswith("_"):
+        s = s[s.index("'"):]
+    if len(s) >= 2 and s[0] == "'" and s[-1] == "'":
+        body = s[1:-1]
+        return _MYSQL_ESC_RX.sub(
+            lambda m: "'" if m.group(1) is None else _MYSQL_ESC.get(m.group(1), m.group(1)), body)
+    return s
+
+
+def unescape_std(s: str) -> str:
+    m = _SQLITE_WRAP.match(s)
+    if m:
+        body = m.group(1).replace("''", "'")
+        for esc in re.findall(r"'\\([rn])'", m.group(2)):
+            body = body.replace("\\" + esc, "\n" if esc == "n" else "\r")
+        return body
+    if s[:1] in "EeNnXx" and s[1:2] == "'":
+        s = s[1:]
+    if s.startswith("'"):
+        end = s.rfind("'")
+        return s[1:end].replace("''", "'")
+    return s
+
+
+def unescape_copy(s: str) -> str:
+    def rep(m: re.Match[str]) -> str:
+        e = m.group(1)
+        if e[0] == "x" and len(e) > 1:
+            return chr(int(e[1:], 16))
+        if e[0] in "01234567":
+            return chr(int(e, 8))
+        return _COPY_ESC.get(e, e)
+
+    return _COPY_ESC_RX.sub(rep, s) if "\\" in s else s

@@ -1,0 +1,160 @@
+"""Bad input, encodings, compression, CSV/JSON and folder walking."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import lzma
+import os
+import subprocess
+import zipfile
+
+import zstandard
+
+from piscan.scanner import Scanner, ScanOptions
+
+ID = "11010519491231002X"
+PHONE = "13812345678"
+CARD = "6222020200112233446"
+ENV = {**os.environ, "PYTHONPATH": "src"}
+
+MYSQL = (f"CREATE TABLE `u` (\n  `id` int(11) NOT NULL,\n  `sfzh` char(18),\n  `tel` varchar(20),\n"
+         f"  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\nINSERT INTO `u` VALUES (1,'{ID}','{PHONE}'),\n"
+         f"(2,NULL,'a\\'b {PHONE}'),\n(3,_binary 'x','{PHONE}');\n")
+
+
+def scan(*targets, **kw):
+    return Scanner(ScanOptions(jobs=1, **kw)).scan([str(t) for t in targets])
+
+
+def cli(*args):
+    return subprocess.run(["python", "-m", "piscan.cli", "scan", "--format", "json", *map(str, args)],
+                          capture_output=True, text=True, env=ENV)
+
+
+def cols(r):
+    return sorted((f.table, f.column, f.row) for f in r.findings)
+
+
+def test_mysql_dump_escapes_and_columns(tmp_path):
+    p = tmp_path / "d.sql"
+    p.write_text(MYSQL)
+    r = scan(p)
+    assert not r.errors
+    assert cols(r) == [("u", "sfzh", "1"), ("u", "tel", "1"), ("u", "tel", "2"), ("u", "tel", "3")]
+    assert {f.attributes.get("context") for f in r.findings if f.column == "sfzh"} == {"column"}
+
+
+def test_dump_cut_mid_statement_reports_rows_before(tmp_path):
+    p = tmp_path / "cut.sql"
+    p.write_text(MYSQL[: MYSQL.index("(3,")] + f"(3,'{ID}")
+    r = scan(p)
+    assert r.failed and "cut" in r.errors[0].reason and r.errors[0].path == str(p)
+    assert ("u", "sfzh", "1") in cols(r) and ("u", "tel", "2") in cols(r)
+    out = cli(p)
+    assert out.returncode == 2 and "Traceback" not in out.stderr and ID not in out.stderr
+
+
+def test_unterminated_string_std(tmp_path):
+    p = tmp_path / "s.sql"
+    p.write_text(f"CREATE TABLE t (a text, b text);\nINSERT INTO \"t\" VALUES('{PHONE}','x');\n"
+                 f"INSERT INTO \"t\" VALUES('{ID}','oops);\nINSERT INTO \"t\" VALUES('y','z');\n")
+    r = scan(p, input_type="sqlite_dump")
+    assert r.failed and "unterminated" in r.errors[0].reason
+    assert cols(r) == [("t", "a", "1")]
+
+
+def test_copy_wrong_column_count_and_truncated_gzip(tmp_path):
+    body = (f"COPY public.p (id, mobile, note) FROM stdin;\n1\t{PHONE}\tx\n2\t{PHONE}\n3\t\\N\t{ID}\n\\.\n")
+    p = tmp_path / "pg.sql"
+    p.write_text("-- PostgreSQL database dump\n" + body)
+    r = scan(p)
+    assert r.failed and "expected 3" in r.errors[0].reason
+    assert cols(r) == [("public.p", "mobile", "1"), ("public.p", "note", "3")]
+    assert [a["values_scanned"] for a in r.assets] == [1, 2]  # mobile: one \\N; note: x and the ID
+    gz = tmp_path / "pg.sql.gz"
+    good = "".join(f"{i}\t{PHONE}\t{i * 7}\n" for i in range(20000))
+    whole = f"COPY public.p (id, mobile, note) FROM stdin;\n{good}\\.\n".encode()
+    gz.write_bytes(gzip.compress(whole)[:-300])
+    r = scan(gz)
+    assert r.failed and "truncated" in r.errors[0].reason and r.errors[0].path == str(gz)
+    assert len(r.findings) > 100
+
+
+def test_invalid_utf8_and_encodings(tmp_path):
+    bad = tmp_path / "bad.log"
+    bad.write_bytes(("正常 " * 30000).encode() + b"\n\xff\xfe broken\n" + f"tel {PHONE}\n".encode())
+    r = scan(bad)
+    assert r.failed and "invalid UTF-8" in r.errors[0].reason and len(r.findings) == 1
+    gbk = tmp_path / "gbk.log"
+    gbk.write_bytes(f"用户身份证号：{ID}，手机：{PHONE}\r\n".encode("gbk") * 3)
+    r = scan(gbk)
+    assert not r.errors and r.inputs[0]["encoding"] == "gb18030" and len(r.findings) == 6
+    assert {f.line for f in r.findings} == {1, 2, 3}
+    assert {f.start for f in r.findings if "ID" in f.entity_type} == {7}
+    u16 = tmp_path / "u16.txt"
+    u16.write_bytes(f"手机 {PHONE}\n".encode("utf-16"))
+    assert len(scan(u16).findings) == 1
+
+
+def test_compressed_streams_and_zip(tmp_path):
+    line = f"x\nphone={PHONE}\n".encode()
+    (tmp_path / "a.log.gz").write_bytes(gzip.compress(line))
+    (tmp_path / "a.log.bz2").write_bytes(bz2.compress(line))
+    (tmp_path / "a.log.xz").write_bytes(lzma.compress(line))
+    (tmp_path / "a.log.zst").write_bytes(zstandard.ZstdCompressor().compress(line))
+    with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
+        z.writestr("in/x.log", line)
+        z.writestr("in/u.csv", f"name,mobile\n张三,{PHONE}\n")
+    r = scan(tmp_path)
+    assert not r.errors
+    by_path = sorted((f.path, f.line, f.column) for f in r.findings)
+    assert by_path == [("a.log.bz2", 2, None), ("a.log.gz", 2, None), ("a.log.xz", 2, None),
+                       ("a.log.zst", 2, None), ("a.zip!in/u.csv", 2, "mobile"), ("a.zip!in/x.log", 2, None)]
+
+
+def test_csv_ragged_and_multiline(tmp_path):
+    p = tmp_path / "u.csv"
+    p.write_text(f'name,id_card,note\r\n张三,{ID},"多行\r\n{PHONE}"\r\nshort\r\n李四,{ID},x,extra {CARD}\r\n')
+    r = scan(p)
+    assert r.failed and "fields" in r.errors[0].reason
+    got = [(f.column, f.line) for f in r.findings]
+    assert got == [("col4", 5), ("id_card", 2), ("id_card", 5), ("note", 2)]
+    a = {x["asset"]: x for x in r.assets}
+    assert a[f"{p}:id_card"]["values_scanned"] == 2 and a[f"{p}:id_card"]["distinct_persons"] == 1
+
+
+def test_json_key_paths_and_long_line(tmp_path):
+    doc = {"users": [{"profile": {"emergency_contact": {"phone": PHONE}}, "pad": "x" * 1_000_000}]}
+    p = tmp_path / "big.json"
+    p.write_text(json.dumps(doc))
+    r = scan(p)
+    assert not r.errors and [f.column for f in r.findings] == ["users[].profile.emergency_contact.phone"]
+    jl = tmp_path / "e.jsonl"
+    jl.write_text(json.dumps({"sfzh": ID}) + "\n{broken " + PHONE + "\n")
+    r = scan(jl)
+    assert r.failed and "line 2" in r.errors[0].reason
+    assert sorted((f.column or "", f.line) for f in r.findings) == [("", 2), ("sfzh", 1)]
+
+
+def test_walk_globs_gitignore_loops_sizes(tmp_path):
+    root = tmp_path / "r"
+    (root / "logs").mkdir(parents=True)
+    (root / "logs" / "a.log").write_text(f"{PHONE}\n")
+    (root / "logs" / "b.txt").write_text(f"{PHONE}\n")
+    (root / "ignored.log").write_text(f"{PHONE}\n")
+    (root / "big.log").write_text(f"{PHONE}\n" + "x" * 5000)
+    (root / "bin.dat").write_bytes(b"\x00\x01" * 10 + PHONE.encode())
+    (root / ".gitignore").write_text("ignored.log\n")
+    os.symlink(root, root / "logs" / "loop")
+    r = scan(root, include=["*.log", "*.dat"], gitignore=True, max_file_size=1000)
+    assert sorted({f.path for f in r.findings}) == ["logs/a.log"]
+    reasons = {e.path: (e.kind, e.reason) for e in r.errors}
+    assert reasons["big.log"][0] == "skipped" and "max-file-size" in reasons["big.log"][1]
+    assert reasons["bin.dat"][0] == "skipped" and "binary" in reasons["bin.dat"][1]
+    assert ("loop" in reasons["logs/loop"][1] and not r.failed) or reasons["logs/loop"][0] == "error"
+    r2 = scan(root, exclude=["logs"], max_file_size=1000)
+    assert sorted({f.path for f in r2.findings}) == ["ignored.log"]
+    out = cli(root, "--include", "*.log", "--gitignore")
+    assert PHONE not in out.stdout

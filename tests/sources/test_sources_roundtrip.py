@@ -1,0 +1,149 @@
+"""Live scans vs. dumps made by the real mysqldump / pg_dump / sqlite3: same table.column counts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import uuid
+from collections import Counter
+
+import pytest
+
+from piscan.detection.validators import cn_resident_id
+from piscan.scanner import Scanner, ScanOptions
+
+MYSQL = ["mysql", "-h127.0.0.1", "-uroot"]
+PSQL = ["psql", "-q", "-h127.0.0.1", "-Upostgres", "-v", "ON_ERROR_STOP=1"]
+
+
+def _ids(n: int) -> list[str]:
+    out = []
+    for i in range(n):
+        body = f"110105199{i % 10}0101{100 + i:03d}"
+        out.append(body + cn_resident_id.calc_check_digit(body))
+    return out
+
+
+def _rows(n: int = 6) -> list[tuple]:
+    ids = _ids(n)
+    rows = []
+    for i in range(n):
+        phone = f"1381234{5600 + i:04d}" if i % 3 else None
+        rows.append((i + 1, f"用户{i}", ids[i] if i % 2 == 0 else None, phone,
+                     f"it's line one\nline two 联系 {ids[i]}" if i == 4 else "备注"))
+    return rows
+
+
+def _counts(result) -> Counter:
+    return Counter((f.table.split(".")[-1], f.column, f.entity_type) for f in result.findings)
+
+
+def _scan(target: str):
+    return Scanner(ScanOptions(jobs=1)).scan([target])
+
+
+def _sql_values(rows) -> str:
+    def lit(v):
+        if v is None:
+            return "NULL"
+        if isinstance(v, int):
+            return str(v)
+        return "'" + v.replace("'", "''") + "'"
+    return ",".join("(" + ",".join(lit(v) for v in r) + ")" for r in rows)
+
+
+def _available(cmd: str) -> bool:
+    return shutil.which(cmd) is not None
+
+
+@pytest.mark.skipif(not _available("mysqldump"), reason="mysqldump missing")
+@pytest.mark.parametrize("flags", [[], ["--skip-extended-insert", "--complete-insert"]])
+def test_mysql_live_equals_dump(tmp_path, flags):
+    db = "pis_" + uuid.uuid4().hex[:10]
+    rows = _rows()
+    ddl = (f"CREATE DATABASE {db}; USE {db}; CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR(40), "
+           f"id_card CHAR(18), mobile VARCHAR(20), note TEXT); INSERT INTO users VALUES {_sql_values(rows)};")
+    try:
+        subprocess.run([*MYSQL, "-e", ddl.replace("''", "\\'")], check=True)
+        live = _scan(f"mysql+pymysql://root@127.0.0.1:3306/{db}")
+        dump = tmp_path / "my.sql"
+        with open(dump, "wb") as fh:
+            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", *flags, db], stdout=fh, check=True)
+        dumped = _scan(str(dump))
+    finally:
+        subprocess.run([*MYSQL, "-e", f"DROP DATABASE IF EXISTS {db}"], check=False)
+    assert not live.errors and not dumped.errors
+    assert dumped.inputs[0]["type"] == "mysqldump"
+    assert _counts(live) == _counts(dumped)
+    assert _counts(dumped)[("users", "id_card", "CN_RESIDENT_ID")] == 3
+    assert _counts(dumped)[("users", "note", "CN_RESIDENT_ID")] == 1
+    a = {x["asset"]: x for x in dumped.assets}
+    assert a["users.id_card"]["values_scanned"] == 3 and a["users.id_card"]["match_ratio"] == 1.0
+    assert a["users.mobile"]["values_scanned"] == 4
+
+
+@pytest.mark.skipif(not _available("pg_dump"), reason="pg_dump missing")
+@pytest.mark.parametrize("flags", [[], ["--inserts"], ["--column-inserts"]])
+def test_postgres_live_equals_dump(tmp_path, flags):
+    schema = "pis_" + uuid.uuid4().hex[:10]
+    rows = _rows()
+    sql = (f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.users (id INT PRIMARY KEY, name VARCHAR(40), "
+           f"id_card CHAR(18), mobile TEXT, note TEXT); "
+           f"INSERT INTO {schema}.users VALUES {_sql_values(rows)};")
+    try:
+        subprocess.run([*PSQL, "test", "-c", sql], check=True)
+        live = _scan("postgresql://postgres@127.0.0.1:5432/test")
+        dump = tmp_path / "pg.sql"
+        with open(dump, "wb") as fh:
+            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
+                           check=True)
+        dumped = _scan(str(dump))
+    finally:
+        subprocess.run([*PSQL, "test", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
+    mine = Counter((f.table.split(".")[-1], f.column, f.entity_type) for f in live.findings
+                   if f.table.startswith(schema + "."))
+    assert not dumped.errors
+    assert dumped.inputs[0]["type"] == "pg_dump"
+    assert mine == _counts(dumped)
+    assert _counts(dumped)[("users", "mobile", "CN_MOBILE_PHONE")] == 4
+    a = {x["asset"]: x for x in dumped.assets}
+    assert a[f"{schema}.users.id_card"]["values_scanned"] == 3
+
+
+@pytest.mark.skipif(not _available("sqlite3"), reason="sqlite3 missing")
+def test_sqlite_live_equals_dump(tmp_path):
+    dbfile = tmp_path / "app.db"
+    con = sqlite3.connect(dbfile)
+    con.execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, id_card TEXT, mobile TEXT, "
+                "note TEXT)")
+    con.executemany("INSERT INTO users VALUES (?,?,?,?,?)", _rows())
+    con.commit()
+    con.close()
+    live = _scan(f"sqlite:///{dbfile}")
+    dump = tmp_path / "app.sql"
+    with open(dump, "wb") as fh:
+        subprocess.run(["sqlite3", str(dbfile), ".dump"], stdout=fh, check=True)
+    gz = tmp_path / "app.sql.gz"
+    subprocess.run(f"gzip -c {dump} > {gz}", shell=True, check=True)
+    for target in (dump, gz):
+        dumped = _scan(str(target))
+        assert not dumped.errors
+        assert dumped.inputs[0]["type"] == "sqlite_dump"
+        assert _counts(live) == _counts(dumped)
+    assert _counts(live)[("users", "note", "CN_RESIDENT_ID")] == 1
+
+
+def test_wrong_password_and_unreachable_never_leak(tmp_path):
+    secret = "S3cretPw" + uuid.uuid4().hex[:6]
+    r = _scan(f"postgresql://nobody:{secret}@127.0.0.1:5432/test")
+    r2 = _scan(f"mysql+pymysql://root:{secret}@127.0.0.1:1/test")
+    for res in (r, r2):
+        assert res.failed and res.errors[0].kind == "error"
+        text = repr([e.to_dict() for e in res.errors]) + repr(res.inputs) + repr(res.roots)
+        assert secret not in text
+        assert "127.0.0.1" in res.errors[0].path
+    out = subprocess.run(["python", "-m", "piscan.cli", "scan", f"mysql+pymysql://root:{secret}@127.0.0.1:1/x"],
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": "src"})
+    assert out.returncode == 2 and secret not in out.stdout + out.stderr and "Traceback" not in out.stderr
