@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import RAW_CARD, RAW_ID, RAW_PHONE
+from ci_helpers import RAW_CARD, RAW_ID, RAW_PHONE
 
 
 def _valid_id(prefix: str = "11010519900101123") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
-from conftest import RAW_CARD, RAW_ID, RAW_PHONE
+from ci_helpers import RAW_CARD, RAW_ID, RAW_PHONE
 
 
 def _git(repo, *args):

@@ -12,8 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
-from conftest import RAW_ID
+from ci_helpers import RAW_ID
 
 WORKTREE = Path(__file__).resolve().parents[2]
 

@@ -8,8 +8,7 @@ import os
 import stat
 
 import pytest
-
-from conftest import RAW_ID, RAW_PHONE
+from ci_helpers import RAW_ID, RAW_PHONE
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from conftest import RAW_ID, RAW_PHONE
+from ci_helpers import RAW_ID, RAW_PHONE
 
 
 def _findings(proc) -> list[dict]:

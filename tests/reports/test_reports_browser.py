@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from reports_helpers import NOW, PLANTED, finding, rate, scan_doc
 
-from conftest import NOW, PLANTED, finding, rate, scan_doc
 from piscan.reports.html import render
 
 CHROMIUM = "/usr/bin/chromium"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from reports_helpers import GOLDEN_LOG, HERE, NOW, PLANTED, finding, rate, scan_doc
 
-from conftest import GOLDEN_LOG, HERE, NOW, PLANTED, finding, rate, scan_doc
 from piscan.reports import outputs
 from piscan.reports.sarif import build as sarif_build
 from piscan.resources import rules_dir

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
+from reports_helpers import finding, rate
 
-from conftest import finding, rate
 from piscan.risk import load_risk_pack
 from piscan.risk.policy import RiskPackError
 

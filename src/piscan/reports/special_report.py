@@ -31,8 +31,10 @@ from piscan.risk.levels import RANK
 # remediation deadline by level (a default plan; organisations edit the printed table)
 DEADLINE = {"critical": ("立即（7 日内）", "immediately (7 days)"), "high": ("30 日内", "30 days"),
             "medium": ("90 日内", "90 days"), "low": ("择机", "when convenient"), "info": ("无需", "none")}
-# collection risk rules meaning "outside the necessary-PI scope" (legal.md §5.5)
-BEYOND_SCOPE_RULES = {"C-01", "C-02", "C-03", "C-04"}
+# app-manifest check ids (rules/app-checks.yaml, detection/app_checks.py) meaning "outside the necessary-PI
+# scope" (legal.md §5.5): APP-C01/C02/C03 (PI beyond the app type's necessary scope; only with --app-type)
+# and APP-C04 (background location outside map/navigation and ride-hailing types)
+BEYOND_SCOPE_RULES = frozenset({"APP-C01", "APP-C02", "APP-C03", "APP-C04"})
 
 
 def load_org(path: str | Path | None) -> dict[str, Any]:
