@@ -106,7 +106,7 @@ def child(path: str) -> None:
 
     size = os.path.getsize(path)
     t0 = time.perf_counter()
-    r = Scanner(ScanOptions(jobs=1)).scan([path])
+    r = Scanner(ScanOptions(jobs=1, max_findings_per_asset=1000)).scan([path])
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cols = len({(f.table, f.column) for f in r.findings})
@@ -128,6 +128,16 @@ def main() -> None:
         path = os.path.join(a.dir, name)
         if not os.path.exists(path) or abs(os.path.getsize(path) / 1e6 - a.mb) > a.mb * 0.1:
             writer(path, a.mb)
+        # the real CLI path (scan, risk rating, JSON report), in a fresh process, one core
+        env = dict(os.environ, PISCAN_FINGERPRINT_KEY="bench")
+        t0 = time.perf_counter()
+        r = subprocess.run([sys.executable, "-m", "piscan.cli", "scan", path, "--format", "json", "-o", os.devnull,
+                            "--jobs", "1", "--fail-on", "never"], env=env, capture_output=True, text=True)
+        dt = time.perf_counter() - t0
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        size = os.path.getsize(path)
+        print(f"{name} via CLI: {size / 1e6:.0f} MB in {dt:.1f} s = {size / 1e6 / dt:.1f} MB/s, "
+              f"peak RSS (max of children so far) {rss:.0f} MB, exit {r.returncode}")
         subprocess.run([sys.executable, __file__, "--child", path], check=True)
 
 

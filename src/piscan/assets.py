@@ -26,48 +26,104 @@ def asset_name(path: str, table: str | None, column: str | None) -> str:
     return f"{path}:{column}"
 
 
-def build(findings: list[Finding], values: dict[ColumnKey, int]) -> list[dict[str, Any]]:
-    groups: dict[ColumnKey, list[Finding]] = defaultdict(list)
-    for f in findings:
+class _Acc:
+    __slots__ = ("entities", "distinct", "cells", "samples", "total", "listed", "kind")
+
+    def __init__(self) -> None:
+        self.entities: dict[str, dict[str, int]] = {}
+        self.distinct: dict[str, set[int]] = defaultdict(set)  # 64-bit prefixes of the keyed fingerprints
+        self.cells = 0  # structured cells with at least one finding
+        self.samples: list[str] = []
+        self.total = 0
+        self.listed = 0
+        self.kind = "file"
+
+
+class Accumulator:
+    """Per-asset statistics kept while scanning, for every finding, listed or not.
+
+    A dump can hold millions of values; the report lists at most ``cap`` findings per asset (``0`` = no
+    cap) and every count here still covers them all, so persons, shares and volumes stay exact while
+    memory stays bounded (a person costs one 64-bit integer, not a finding object). Cells are counted
+    per structured cell with at least one hit (``add_cell``), lines per text line.
+    """
+
+    def __init__(self, cap: int = 0) -> None:
+        self.cap = cap
+        self._acc: dict[ColumnKey, _Acc] = {}
+
+    def add(self, f: Finding) -> bool:
+        """Record ``f``; return whether it should be listed in the report."""
         key = (f.path, f.table, f.column) if f.column else (f.path, None, None)
-        groups[key].append(f)
-    out: list[dict[str, Any]] = []
-    for (path, table, column), fs in groups.items():
-        entities: dict[str, dict[str, int]] = {}
-        distinct: dict[str, set[str]] = defaultdict(set)
-        persons: set[str] = set()
-        cells: set[tuple] = set()
-        samples: list[str] = []
-        for f in fs:
-            e = entities.setdefault(f.entity_type, {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0,
-                                                    "distinct": 0})
-            e["findings"] += 1
-            if f.masked:
-                e["masked"] += 1
-                if f.attributes.get("weak_mask"):
-                    e["weak_masked"] += 1
-            else:
-                e["full"] += 1
-                distinct[f.entity_type].add(f.fingerprint)
-                persons.add(f.fingerprint)
-            cells.add((f.row, f.line) if f.row is not None else (f.line, f.start))
-            if len(samples) < MAX_SAMPLES and f.evidence not in samples:
-                samples.append(f.evidence)
-        for ent, s in distinct.items():
-            entities[ent]["distinct"] = len(s)
-        kind = "column" if column else ("manifest" if fs[0].permission else "file")
-        scanned = values.get((path, table, column)) if column else None
-        out.append({
-            "asset": asset_name(path, table, column),
-            "kind": kind,
-            "path": path,
-            "table": table,
-            "column": column,
-            "entities": dict(sorted(entities.items())),
-            "values_scanned": scanned,
-            "match_ratio": round(len(cells) / scanned, 4) if scanned else None,
-            "distinct_persons": len(persons),
-            "samples": samples,
-        })
-    out.sort(key=lambda a: (a["path"], a["table"] or "", a["column"] or ""))
-    return out
+        a = self._acc.get(key)
+        if a is None:
+            a = self._acc[key] = _Acc()
+            a.kind = "column" if f.column else ("manifest" if f.permission else "file")
+        a.total += 1
+        e = a.entities.get(f.entity_type)
+        if e is None:
+            e = a.entities[f.entity_type] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
+        e["findings"] += 1
+        if f.masked:
+            e["masked"] += 1
+            if f.attributes.get("weak_mask"):
+                e["weak_masked"] += 1
+        else:
+            e["full"] += 1
+            if f.fingerprint:
+                a.distinct[f.entity_type].add(int(f.fingerprint[:16], 16))
+        if len(a.samples) < MAX_SAMPLES and f.evidence not in a.samples:
+            a.samples.append(f.evidence)
+        if self.cap and a.listed >= self.cap:
+            return False
+        a.listed += 1
+        return True
+
+    def add_cell(self, f: Finding) -> None:
+        """Count one structured cell that produced findings (``match_ratio`` numerator); call once per
+        cell, after :meth:`add` of one of its findings."""
+        a = self._acc.get((f.path, f.table, f.column))
+        if a is not None:
+            a.cells += 1
+
+    def build(self, values: dict[ColumnKey, int]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for (path, table, column), a in self._acc.items():
+            persons: set[int] = set()
+            for ent, fps in a.distinct.items():
+                a.entities[ent]["distinct"] = len(fps)
+                persons |= fps
+            scanned = values.get((path, table, column)) if column else None
+            entry = {
+                "asset": asset_name(path, table, column),
+                "kind": a.kind,
+                "path": path,
+                "table": table,
+                "column": column,
+                "entities": dict(sorted(a.entities.items())),
+                "values_scanned": scanned,
+                "match_ratio": round(a.cells / scanned, 4) if scanned else None,
+                "distinct_persons": len(persons),
+                "samples": a.samples,
+                "findings_total": a.total,
+            }
+            if a.listed < a.total:
+                entry["findings_listed"] = a.listed
+                entry["truncated"] = True
+            out.append(entry)
+        out.sort(key=lambda a: (a["path"], a["table"] or "", a["column"] or ""))
+        return out
+
+
+def build(findings: list[Finding], values: dict[ColumnKey, int]) -> list[dict[str, Any]]:
+    """Assets of a finished list of findings (no cap)."""
+    acc = Accumulator()
+    seen: set[tuple] = set()
+    for f in findings:
+        acc.add(f)
+        if f.column:
+            cell = (f.path, f.table, f.column, f.row if f.row is not None else (f.line, f.start))
+            if cell not in seen:
+                seen.add(cell)
+                acc.add_cell(f)
+    return acc.build(values)

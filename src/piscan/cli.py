@@ -69,6 +69,9 @@ def main() -> None:
 @click.option("--sample", type=click.IntRange(1), default=1000, show_default=True,
               help="Live databases: rows per table (the first N by primary key; deterministic).")
 @click.option("--full", is_flag=True, help="Live databases: scan every row instead of a sample.")
+@click.option("--max-findings-per-asset", type=click.IntRange(0), default=1000, show_default=True,
+              help="List at most N findings per file or table.column in reports (0 = all); assets still count "
+              "every finding, distinct person and share, so volumes stay exact and memory stays bounded.")
 @click.option("--app-type", "app_type", metavar="TYPE",
               help="App manifests: the app's type under the 2021 necessary-PI rule (国信办秘字〔2021〕14号), "
               "a number 1-39 or a slug such as ditu-daohang / map-navigation (see `piscan app-types`).")

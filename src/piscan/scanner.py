@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from piscan.assets import build as build_assets
+from piscan.assets import Accumulator
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.findings import Finding, ScanError, sort_findings
@@ -47,6 +47,9 @@ class ScanOptions:
     max_file_size: int | None = None  # bytes; larger files are skipped with a note
     sample: int = 1000  # live databases: rows per table (deterministic: first N by primary key)
     full: bool = False  # live databases: every row
+    # findings listed per asset (file or table.column) in the report; every finding is still counted in
+    # the asset (persons, shares, volumes stay exact). 0 = list all. The CLI defaults to 1000.
+    max_findings_per_asset: int = 0
 
 
 @dataclass(slots=True)
@@ -160,6 +163,7 @@ def _is_plain_utf8(path: str) -> bool:
 class Scanner:
     def __init__(self, options: ScanOptions | None = None) -> None:
         self.options = options or ScanOptions()
+        self.assets = Accumulator(self.options.max_findings_per_asset)
         self.packs = load_packs(list(self.options.rules))
         self.detector = Detector(self.packs, engine=self.options.engine,
                                  min_confidence=self.options.min_confidence, today=self.options.today)
@@ -199,29 +203,37 @@ class Scanner:
 
         return detect_kind(path) == "text"
 
+    def _emit(self, findings: list[Finding], f: Finding) -> None:
+        """Count every finding in its asset; list it unless the asset's listing cap is reached."""
+        if self.assets.add(f):
+            findings.append(f)
+
     def scan_reader(self, reader, result: ScanResult) -> None:
         display = reader.display_path
         findings = result.findings
         if hasattr(reader, "prefilter"):
-            reader.prefilter = self.detector.prefilter
+            reader.prefilter = self.detector  # structured readers ask it for validator-gated candidates
         cell_counts: dict[tuple[str | None, str | None], int] = {}
         try:
             for item in reader.items():
                 if isinstance(item, Chunk):
                     result.bytes_scanned += len(item.data)
                     for hit in self.detector.scan_chunk(item.data, item.first_line):
-                        findings.append(self.build(hit, display))
+                        self._emit(findings, self.build(hit, display))
                 elif isinstance(item, Cell):
                     result.bytes_scanned += len(item.text)
                     if item.column is not None:
                         ck = (item.table, item.column)
                         cell_counts[ck] = cell_counts.get(ck, 0) + 1
                     hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
-                                                   offset=item.offset or 0)
-                    for hit in hits:
-                        findings.append(self.build(hit, display, item))
+                                                   offset=item.offset or 0, only=item.patterns)
+                    for k, hit in enumerate(hits):
+                        f = self.build(hit, display, item)
+                        self._emit(findings, f)
+                        if k == 0 and f.column is not None:
+                            self.assets.add_cell(f)
                 elif isinstance(item, Finding):
-                    findings.append(item)
+                    self._emit(findings, item)
         except SourceError as exc:
             result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
         except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
@@ -248,7 +260,7 @@ class Scanner:
         for hits, nl in self._pool.imap(_worker_scan, tasks):
             for h in hits:
                 h.line = (h.line or 1) + line_base
-                result.findings.append(self.build(h, display))
+                self._emit(result.findings, self.build(h, display))
             line_base += nl
         digest = hashlib.sha256()
         with open(path, "rb") as fh:
@@ -275,6 +287,7 @@ class Scanner:
                             fingerprint_key_id=self.fingerprinter.key_id,
                             roots=[safe_url(t) if is_url(t) else t for t in targets])
         t0 = time.perf_counter()
+        self.assets = Accumulator(self.options.max_findings_per_asset)
         try:
             keep = self.options.path_filter
             for path, display in walk_targets(targets, result.errors, self._walk_options()):
@@ -291,7 +304,7 @@ class Scanner:
         finally:
             self.close()
         result.engine = self.detector.prefilter.name
-        result.assets = build_assets(result.findings, result.column_values)
+        result.assets = self.assets.build(result.column_values)
         result.findings = sort_findings(result.findings)
         result.errors.sort(key=lambda e: (e.path, e.reason))
         result.seconds = time.perf_counter() - t0

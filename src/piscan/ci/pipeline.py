@@ -95,7 +95,8 @@ def scan_options(run: Run) -> ScanOptions:
                        today=run.p("scan_date").date() if run.p("scan_date") else None,
                        include=tuple(run.p("include", ())), exclude=tuple(run.p("exclude", ())),
                        gitignore=bool(run.p("gitignore")), max_file_size=run.p("max_file_size"),
-                       sample=run.p("sample", 1000), full=bool(run.p("full")))
+                       sample=run.p("sample", 1000), full=bool(run.p("full")),
+                       max_findings_per_asset=run.p("max_findings_per_asset", 1000))
     if run.only_files is not None:
         from piscan.ci.changed import make_filter
 

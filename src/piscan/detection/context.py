@@ -100,11 +100,29 @@ class ContextMatcher:
     after: int
     boost: float
     penalty: float
+    # structured context (a column name) -> its verdict, or None when it decides nothing; a dump asks the
+    # same question for every row of a column
+    column_cache: dict[tuple[str, ...], tuple[float, str, int | None] | None] = field(default_factory=dict)
 
     @classmethod
     def build(cls, positive: Sequence[str], negative: Sequence[str], before: int, after: int,
               boost: float, penalty: float) -> ContextMatcher:
         return cls(WordSet.build(positive), WordSet.build(negative), before, after, boost, penalty)
+
+    def _column(self, structured: tuple[str, ...]) -> tuple[float, str, int | None] | None:
+        try:
+            return self.column_cache[structured]
+        except KeyError:
+            pass
+        joined = " ".join(structured)
+        verdict: tuple[float, str, int | None] | None = None
+        if self.positive and self.positive.search(joined):
+            verdict = (self.boost, "column", 0)
+        elif self.negative and self.negative.search(joined):
+            verdict = (-self.penalty, "negative-column", None)
+        if len(self.column_cache) < 4096:
+            self.column_cache[structured] = verdict
+        return verdict
 
     def adjust(self, text: str, start: int, end: int,
                structured: Sequence[str] = ()) -> tuple[float, str | None, int | None]:
@@ -115,11 +133,9 @@ class ContextMatcher:
         masked 18-character value next to ``card_no=`` is a card even if ``实名`` appears further away).
         """
         if structured:
-            joined = " ".join(structured)
-            if self.positive and self.positive.search(joined):
-                return self.boost, "column", 0
-            if self.negative and self.negative.search(joined):
-                return -self.penalty, "negative-column", None
+            verdict = self._column(tuple(structured))
+            if verdict is not None:
+                return verdict
         left = text[max(0, start - self.before):start]
         p = self.positive.find_last(left) if self.positive else None
         if self.positive:

@@ -89,6 +89,29 @@ def priority(distance: int | None, score: float, start: int, end: int, rule_id: 
     return (distance is None, distance or 0, -score, -(end - start), start, rule_id)
 
 
+class Candidates:
+    """Validator-gated prefilter reports of one block of bytes, for structured readers (SQL dumps): they
+    tokenise only the rows holding a report and hand each candidate value to :meth:`Detector.scan_text`
+    with the patterns that reported it."""
+
+    __slots__ = ("ends", "pids")
+
+    def __init__(self, reports: list[tuple[int, int, int]]) -> None:
+        self.ends = [r[0] for r in reports]
+        self.pids = [r[1] for r in reports]
+
+    def between(self, lo: int, hi: int) -> tuple[int, ...] | None:
+        """Pattern indexes of the reports ending in ``(lo, hi]`` (``None``: any pattern may apply)."""
+        i = bisect_right(self.ends, lo)
+        out: set[int] = set()
+        while i < len(self.ends) and self.ends[i] <= hi:
+            if self.pids[i] < 0:
+                return None
+            out.add(self.pids[i])
+            i += 1
+        return tuple(sorted(out))
+
+
 class Detector:
     """Build once per process from rule packs; scan chunks (text streams) and cells (structured data)."""
 
@@ -98,6 +121,8 @@ class Detector:
         self.rules: list[Rule] = [r for p in self.packs for r in p.rules]
         self.rule_by_id = {r.id: r for r in self.rules}
         self.min_confidence = min_confidence
+        self._thresholds = {r.id: min_confidence if min_confidence is not None else r.min_confidence
+                            for r in self.rules}
         self.today = today
         self._ctx = {
             r.id: ContextMatcher.build(r.context, r.negative_context, r.context_before, r.context_after,
@@ -108,6 +133,8 @@ class Detector:
         self._prefilter: Prefilter | None = None
         # pattern index (as given to the prefilter) -> (rule, pattern)
         self._patterns = [(r, p) for r in self.rules for p in r.patterns]
+        # verdicts of candidates the gate validated, consumed by stage 2 (validators are pure functions)
+        self._verdicts: dict[tuple[str, str], Any] = {}
 
     @property
     def prefilter(self) -> Prefilter:
@@ -117,8 +144,6 @@ class Detector:
         return self._prefilter
 
     # ------------------------------------------------------------------ stage 2
-    def _threshold(self, rule: Rule) -> float:
-        return self.min_confidence if self.min_confidence is not None else rule.min_confidence
 
     def detect(self, text: str, context: Sequence[str] = (), only: Iterable[int] | None = None) -> list[Hit]:
         """Stage 2 on one line / cell: every validated, above-threshold value, with evidence.
@@ -132,24 +157,30 @@ class Detector:
         else:
             selected = [self._patterns[i] for i in sorted(set(only))]
         cands: list[_Cand] = []
+        verdicts = self._verdicts
         for rule, pat in selected:
             matcher = self._ctx[rule.id]
             for m in pat.compiled.finditer(view):
-                verdict = rule.validator(m.group(), rule.params)
+                value = m.group()
+                key = (rule.id, value)
+                verdict = verdicts.pop(key) if key in verdicts else rule.validator(value, rule.params)
                 if verdict is None:
                     continue
                 delta, why, dist = matcher.adjust(view, m.start(), m.end(), context)
                 if verdict.needs_context and delta <= 0:
                     continue
                 score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
-                if score < self._threshold(rule):
+                if score < self._thresholds[rule.id]:
                     continue
-                cands.append(_Cand(rule, pat.name, m.start(), m.end(), m.group(), verdict, score, why, dist))
+                cands.append(_Cand(rule, pat.name, m.start(), m.end(), value, verdict, score, why, dist))
         if not cands:
             return []
-        cands.sort(key=lambda c: priority(c.distance, c.score, c.vs, c.ve, c.rule.id))
-        kept = non_overlapping(cands, lambda c: (c.vs, c.ve))
-        kept.sort(key=lambda c: (c.vs, c.rule.id))
+        if len(cands) == 1:
+            kept = cands
+        else:
+            cands.sort(key=lambda c: priority(c.distance, c.score, c.vs, c.ve, c.rule.id))
+            kept = non_overlapping(cands, lambda c: (c.vs, c.ve))
+            kept.sort(key=lambda c: (c.vs, c.rule.id))
         hits: list[Hit] = []
         for c in kept:
             if offsets is None:
@@ -177,14 +208,15 @@ class Detector:
 
     # ------------------------------------------------------------------ entry points
     def scan_text(self, text: str, *, context: Sequence[str] = (), line: int | None = None,
-                  offset: int = 0) -> list[Hit]:
+                  offset: int = 0, only: Iterable[int] | None = None) -> list[Hit]:
         """Scan one structured value (a cell, a JSON leaf). ``context``: column name / key path words.
 
-        ``offset`` shifts the reported columns (position of the cell within its line).
+        ``offset`` shifts the reported columns (position of the cell within its line); ``only``: the
+        patterns a prefilter reported for this value (``None`` = all).
         """
         if not _CELL_MAYBE.search(text) and "%" not in text and "\\u" not in text:
             return []
-        hits = self.detect(text, context)
+        hits = self.detect(text, context, only)
         for h in hits:
             h.line = line
             if offset:
@@ -197,6 +229,8 @@ class Detector:
         only lines with a plausible value are decoded and examined by stage 2."""
         kept = []
         patterns = self._patterns
+        verdicts = self._verdicts
+        verdicts.clear()
         for rep in reports:
             to, pid, frm = rep
             if pid < 0 or frm < 0:
@@ -216,9 +250,17 @@ class Detector:
             if cand[:1] == "+" and cand[1:3] != "86":
                 cand = cand[1:]
             rule = patterns[pid][0]
-            if rule.validator(cand, rule.params) is not None:
+            verdict = rule.validator(cand, rule.params)
+            if verdict is not None:
                 kept.append(rep)
+                if len(verdicts) < 32768:
+                    verdicts[(rule.id, cand)] = verdict  # stage 2 reuses it instead of validating again
         return kept
+
+    def candidates(self, data: bytes) -> Candidates:
+        """Prefilter reports over ``data`` that survive the validator gate (see :class:`Candidates`)."""
+        reports = self.prefilter.reports(data)
+        return Candidates(self._gate(data, reports) if reports else [])
 
     def scan_chunk(self, data: bytes, first_line: int = 1) -> list[Hit]:
         """Scan newline-aligned UTF-8 bytes; hits carry absolute 1-based line numbers."""

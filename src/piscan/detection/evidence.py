@@ -13,12 +13,21 @@ _DIGIT_RUN = re.compile(r"[0-9０-９](?:[0-9０-９ \-]*[0-9０-９])?")
 _WS = re.compile(r"[\t\r\n\x0b\x0c]")
 
 
+_KEEP = {"CN_MOBILE_PHONE": (3, 4), "CN_RESIDENT_ID": (3, 2), "CN_BANK_CARD": (4, 4)}
+
+
 def mask_value(entity: str, value: str, masked: bool) -> str:
     """Display form of a value: ``138****5678``, ``110***********002X``, ``6222 **** **** 3446``.
 
     Already-masked values are shown with any remaining visible middle digits starred as well, keeping the
     visible head and tail that identify the shape.
     """
+    if entity in _KEEP and value.isascii() and value.isalnum():  # the common case: a bare number
+        head, tail = _KEEP[entity]
+        if entity == "CN_MOBILE_PHONE" and len(value) > 11:
+            head += len(value) - 11
+        if len(value) > head + tail:
+            return value[:head] + "*" * (len(value) - head - tail) + value[len(value) - tail:]
     chars = list(value)
     digit_pos = [i for i, c in enumerate(chars) if c.isalnum()]
     n = len(digit_pos)

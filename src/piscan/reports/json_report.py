@@ -35,6 +35,9 @@ def summary(result: ScanResult) -> dict[str, Any]:
         "bytes_scanned": result.bytes_scanned,
         "errors": sum(e.kind == "error" for e in result.errors),
         "skipped": sum(e.kind != "error" for e in result.errors),
+        # every finding found, listed or not (assets cap what is listed: --max-findings-per-asset)
+        "findings_total": sum(a.get("findings_total", 0) for a in result.assets) or len(result.findings),
+        "truncated_assets": sum(1 for a in result.assets if a.get("truncated")),
     }
 
 

@@ -177,6 +177,13 @@ def assess(doc: dict[str, Any], pack: RiskPack, scan_date: str | None = None) ->
                 af.leak_prone = True
         af.persons = max((len(s) for s in af.by_entity.values()), default=0)
         af.sensitive_persons = max((len(s) for s in sens_sets.values()), default=0)
+        if af.asset.get("truncated"):
+            # the report lists only part of this asset's findings; the scanner counted every distinct
+            # value per entity, so volumes use those exact counts
+            ents = af.asset.get("entities") or {}
+            af.persons = max([af.persons, *(int(e.get("distinct") or 0) for e in ents.values())])
+            af.sensitive_persons = max([af.sensitive_persons,
+                                        *(int((ents.get(e) or {}).get("distinct") or 0) for e in sens_sets)])
         af.asset.setdefault("distinct_persons", af.persons)
 
     # -- identity kits: unmasked entity combinations in one row (structured) or one line (text)

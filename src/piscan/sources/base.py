@@ -47,6 +47,7 @@ class Cell:
     row: str | None = None  # primary-key value or row ordinal, when known
     context: tuple[str, ...] = ()  # extra context words (column name, key path, header)
     extra: dict[str, Any] = field(default_factory=dict)
+    patterns: tuple[int, ...] | None = None  # rule patterns a prefilter reported for it (None = all)
 
 
 class Reader:
