@@ -18,7 +18,7 @@ import argparse
 import os
 import tempfile
 
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.evaluate import score
 from piscan.testing.generate import LineGen
 

@@ -47,7 +47,7 @@ def main() -> int:
                     e["first"], e["first_tag"] = rev, tag
                 if rev >= e["last"]:
                     e["last"], e["name"] = rev, name
-                if row["Source"] == "mca" and rev == newest_mca or row["Source"] == "contrib":
+                if (row["Source"] == "mca" and rev == newest_mca) or row["Source"] == "contrib":
                     current.add(code)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="\n") as fh:

@@ -27,7 +27,7 @@ def asset_name(path: str, table: str | None, column: str | None) -> str:
 
 
 class _Acc:
-    __slots__ = ("entities", "distinct", "cells", "samples", "total", "listed", "kind")
+    __slots__ = ("cells", "distinct", "entities", "kind", "listed", "samples", "total")
 
     def __init__(self) -> None:
         self.entities: dict[str, dict[str, int]] = {}

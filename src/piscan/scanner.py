@@ -7,6 +7,7 @@ faults become :class:`~piscan.findings.ScanError` entries and the scan goes on.
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -149,7 +150,7 @@ def _split_ranges(path: str, size: int, parts: int) -> list[tuple[int, int]]:
                 pos += len(block)
             bounds.append(min(pos, size))
     bounds.append(size)
-    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
 
 
 def _is_plain_utf8(path: str) -> bool:

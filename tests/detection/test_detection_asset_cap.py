@@ -6,7 +6,7 @@ import random
 
 from piscan.reports.outputs import document
 from piscan.risk.policy import load_risk_pack
-from piscan.scanner import ScanOptions, Scanner
+from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.generate import ValueGen
 
 

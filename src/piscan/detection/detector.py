@@ -152,10 +152,7 @@ class Detector:
         needed normalisation (escapes, full-width forms) is always checked against every pattern.
         """
         view, offsets = normalise(text)
-        if only is None or view != text:
-            selected = self._patterns
-        else:
-            selected = [self._patterns[i] for i in sorted(set(only))]
+        selected = self._patterns if only is None or view != text else [self._patterns[i] for i in sorted(set(only))]
         cands: list[_Cand] = []
         verdicts = self._verdicts
         for rule, pat in selected:

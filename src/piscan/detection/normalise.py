@@ -64,10 +64,7 @@ def normalise(line: str) -> tuple[str, list[int] | None]:
     >>> normalise('\\\\u624b\\\\u673a13812345678')[0]
     '手机13812345678'
     """
-    if not line.isascii():
-        line_t = line.translate(_FULLWIDTH_TABLE)
-    else:
-        line_t = line
+    line_t = line.translate(_FULLWIDTH_TABLE) if not line.isascii() else line
     if "\\u" not in line_t and "%" not in line_t:
         return line_t, None
     parts: list[str] = []

@@ -9,8 +9,8 @@ blank ``zh`` pipeline) it never sees the words around a match, so Chinese contex
   :class:`~piscan.detection.context.ContextMatcher` on the normalised view (nearest positive vs negative
   word, camelCase-aware ASCII words, ``analyze(context=[...])`` treated as column/key context), the
   ``needs_context`` gate, the rule's ``min_confidence`` and the overlap resolution between rules
-  (:func:`piscan.detection.detector.priority`: nearest own context word, then best score, then longest). The recognizers never apply context themselves, so nothing is
-  applied twice.
+  (:func:`piscan.detection.detector.priority`: nearest own context word, then best score, then
+  longest). The recognizers never apply context themselves, so nothing is applied twice.
 * Results of any other recognizer that declares ``context`` words (stock or ``type: custom`` YAML
   recognizers) are boosted Presidio-style: ``+context_similarity_factor`` (at least
   ``min_score_with_context_similarity``) when a word occurs within ``window_before`` characters

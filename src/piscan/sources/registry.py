@@ -15,10 +15,10 @@ from piscan.sources.base import Reader, SourceError
 from piscan.sources.compressed import compression_of, inner_name, open_decompressed
 from piscan.sources.csv_source import CsvReader, TsvReader
 from piscan.sources.json_source import JsonLinesReader, JsonReader
+from piscan.sources.manifests.readers import MANIFEST_READERS, detect_manifest_kind
 from piscan.sources.mysql_dump import MysqlDumpReader
 from piscan.sources.pg_dump import PgDumpReader
 from piscan.sources.sqlite_dump import SqliteDumpReader
-from piscan.sources.manifests.readers import MANIFEST_READERS, detect_manifest_kind
 from piscan.sources.text import TextReader
 
 #: ``--type`` values -> reader factory. Structured sources register here.

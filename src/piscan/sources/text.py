@@ -89,10 +89,7 @@ class DecodedStream:
                 digest.update(buf)
                 self.size += len(buf)
                 eof = not buf
-                if decoder is not None:
-                    data = rest + decoder.decode(buf, final=eof).encode("utf-8")
-                else:
-                    data = rest + buf
+                data = rest + decoder.decode(buf, final=eof).encode("utf-8") if decoder is not None else rest + buf
                 if eof:
                     if data:
                         yield self._check(data, line), line

@@ -311,7 +311,8 @@ class LineGen:
              f"{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}"
         head = f"{ts} {rng.choice(['INFO', 'WARN', 'DEBUG'])} [{rng.choice(['user-svc', 'pay-svc', 'order'])}] "
         parts: list[tuple[str, Planted | None]] = [(head, None)]
-        parts.append((rng.choice(["用户注册成功", "实名认证请求", "绑卡回调", "查询用户信息", "下单成功", "登录校验"]), None))
+        event = rng.choice(["用户注册成功", "实名认证请求", "绑卡回调", "查询用户信息", "下单成功", "登录校验"])
+        parts.append((event, None))
         if with_pi:
             for _ in range(rng.choice([1, 1, 1, 2])):
                 ent, val, masked, kind = self._value()
@@ -340,7 +341,7 @@ class LineGen:
         planted: list[tuple[str, str, bool, str]] = []
         if with_pi:
             for _ in range(rng.choice([1, 1, 2])):
-                ent, val, masked, kind = self._value()
+                ent, val, masked, _kind = self._value()
                 key = {"CN_RESIDENT_ID": rng.choice(["idCard", "id_no", "sfzh", "certNo"]),
                        "CN_MOBILE_PHONE": rng.choice(["mobile", "phone", "contactTel", "userPhone"]),
                        "CN_BANK_CARD": rng.choice(["cardNo", "bank_card", "acctNo"])}[ent]
@@ -354,7 +355,7 @@ class LineGen:
                     obj[key] = val
                 planted.append((key, val, masked, ent))
         for _ in range(rng.randint(1, 3)):
-            k, val = self.n.any()
+            _k, val = self.n.any()
             obj[rng.choice(["orderNo", "reqId", "seq", "imei", "deviceId", "amount", "ver", "clientIp", "uid"])
                 + str(rng.randint(0, 9))] = val
         ensure_ascii = rng.random() < 0.3
@@ -379,14 +380,14 @@ class LineGen:
         params = [f"t={self.n.epoch_ms()}", f"sign={self.n.hex_id()[:16]}"]
         planted_params: list[tuple[str, str, str, bool]] = []
         if with_pi:
-            ent, val, masked, kind = self._value(allow_masked=rng.random() < 0.5)
+            ent, val, masked, _kind = self._value(allow_masked=rng.random() < 0.5)
             key = {"CN_RESIDENT_ID": "idcard", "CN_MOBILE_PHONE": rng.choice(["mobile", "phone", "tel"]),
                    "CN_BANK_CARD": "cardNo"}[ent]
             enc = urllib.parse.quote(val, safe="") if rng.random() < 0.7 else val.replace(" ", "%20")
             params.insert(rng.randint(0, len(params)), f"{key}={enc}")
             planted_params.append((key, enc, ent, masked))
         if rng.random() < 0.5:
-            k, val = self.n.any()
+            _k, val = self.n.any()
             params.append(f"{rng.choice(['order', 'req', 'seq'])}={urllib.parse.quote(val)}")
         query = "&".join(params)
         ts = f"27/Nov/2026:{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d} +0800"

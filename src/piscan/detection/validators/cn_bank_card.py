@@ -105,9 +105,8 @@ def network_of(number: str) -> str | None:
         return "domestic_legacy" if bin_of(number) else None
     for prefix, name in NETWORK_PREFIXES:
         if number.startswith(prefix):
-            if name == "mastercard" and len(prefix) == 2 and prefix[0] == "2":
-                if not 2221 <= int(number[:4]) <= 2720:
-                    return None
+            if name == "mastercard" and prefix[0] == "2" and not 2221 <= int(number[:4]) <= 2720:
+                return None
             if name == "jcb" and not 3528 <= int(number[:4]) <= 3589:
                 return None
             return name
@@ -198,7 +197,8 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     if head.startswith("89") or (network_of(head + "0" * 4) is None and not known_prefix(head)):
         return None
     weak = len(head) > int(params.get("max_visible_prefix", 6)) or len(tail) > 4
-    attrs: dict[str, Any] = {"weak_mask": weak, "hidden": len(hidden), "network": network_of(head + "0000") or "domestic"}
+    network = network_of(head + "0000") or "domestic"
+    attrs: dict[str, Any] = {"weak_mask": weak, "hidden": len(hidden), "network": network}
     b = bin_of(head) if len(head) >= 6 else None
     if b:
         attrs["bank"] = bins()[b][0]
