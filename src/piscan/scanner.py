@@ -115,21 +115,30 @@ class FindingBuilder:
 
 
 # ---------------------------------------------------------------- parallel scanning of one large file
-_WORKER: Detector | None = None
+# Workers are forked from the scanning process and use its detector and finding builder as they are
+# (compiled database, fingerprint key): nothing is rebuilt, and fingerprints/evidence are computed in
+# parallel too. The parent only renumbers lines.
+_PARENT: Scanner | None = None
 
 
-def _worker_init(rule_paths: list[str], engine: str | None, min_conf: float | None) -> None:
-    global _WORKER
-    _WORKER = Detector(load_packs(rule_paths), engine=engine, min_confidence=min_conf)
-
-
-def _worker_scan(task: tuple[str, int, int]) -> tuple[list[Hit], int]:
-    path, start, end = task
-    assert _WORKER is not None
+def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int]:
+    path, display, start, end = task
+    assert _PARENT is not None
     with open(path, "rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
-    return _WORKER.scan_chunk(data, 1), data.count(b"\n")
+    build = _PARENT.build
+    return [build(h, display) for h in _PARENT.detector.scan_chunk(data, 1)], data.count(b"\n")
+
+
+def _sha256_file(path: str, out: list[str]) -> None:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(8 << 20):
+            digest.update(block)  # releases the GIL: runs beside the result loop
+    out.append(digest.hexdigest())
 
 
 def _split_ranges(path: str, size: int, parts: int) -> list[tuple[int, int]]:
@@ -247,28 +256,29 @@ class Scanner:
         result.inputs.append(meta)
 
     def _scan_parallel(self, path: str, display: str, size: int, jobs: int, result: ScanResult) -> None:
-        import hashlib
         import multiprocessing as mp
+        import threading
 
+        global _PARENT
         parts = max(jobs * 4, size // (16 << 20))
         ranges = _split_ranges(path, size, parts)
         if self._pool is None:
-            ctx = mp.get_context("fork")
-            self._pool = ctx.Pool(jobs, _worker_init,
-                                  (list(self.options.rules), self.options.engine, self.options.min_confidence))
+            _ = self.detector.prefilter  # compile before forking, so workers inherit the database
+            _PARENT = self
+            self._pool = mp.get_context("fork").Pool(jobs)
+        digest: list[str] = []
+        hasher = threading.Thread(target=_sha256_file, args=(path, digest), daemon=True)
+        hasher.start()
         line_base = 0
-        tasks = [(path, a, b) for a, b in ranges]
-        for hits, nl in self._pool.imap(_worker_scan, tasks):
-            for h in hits:
-                h.line = (h.line or 1) + line_base
-                self._emit(result.findings, self.build(h, display))
+        tasks = [(path, display, a, b) for a, b in ranges]
+        for found, nl in self._pool.imap(_worker_scan, tasks):
+            for f in found:
+                f.line = (f.line or 1) + line_base
+                self._emit(result.findings, f)
             line_base += nl
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            while block := fh.read(8 << 20):
-                digest.update(block)
+        hasher.join()
         result.bytes_scanned += size
-        result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest.hexdigest(),
+        result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest[0],
                               "encoding": "utf-8"})
 
     def _walk_options(self) -> WalkOptions:

@@ -18,6 +18,8 @@ from typing import Any
 import click
 import yaml
 
+from piscan import yamlio
+
 CONFIG_NAMES = (".piscan.yml", ".piscan.yaml")
 EXTRA_KEYS = ("allowlist",)
 _NOT_CONFIGURABLE = {"config", "help"}
@@ -66,7 +68,7 @@ def _load_file(path: Path) -> tuple[dict[str, Any], bytes]:
             data = tomllib.loads(raw.decode("utf-8"))
             data = data.get("tool", {}).get("piscan", {}) if path.name == "pyproject.toml" else data
         else:
-            data = yaml.safe_load(raw) or {}
+            data = yamlio.load(raw) or {}
     except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config {path}: not valid YAML/TOML: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):

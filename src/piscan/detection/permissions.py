@@ -16,8 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from piscan import yamlio
 from piscan.findings import Finding
 from piscan.resources import rules_dir
 from piscan.sources.manifests.model import Declaration, Manifest
@@ -94,7 +93,7 @@ class PermissionMap:
 @lru_cache(maxsize=4)
 def load_permission_map(path: str | None = None) -> PermissionMap:
     p = Path(path) if path else rules_dir() / "app-permissions.yaml"
-    return PermissionMap(yaml.safe_load(p.read_text(encoding="utf-8")), p.name)
+    return PermissionMap(yamlio.load(p.read_text(encoding="utf-8")), p.name)
 
 
 def line_note(manifest: Manifest) -> str | None:

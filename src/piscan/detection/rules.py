@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from piscan import yamlio
 from piscan.detection.validators import get_validator
 from piscan.detection.validators.registry import Validator
 from piscan.resources import rules_dir
@@ -146,7 +147,7 @@ def load_pack(path: str | Path) -> RulePack:
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack ({exc.strerror or exc})") from None
     try:
-        doc = yaml.safe_load(raw)
+        doc = yamlio.load(raw)
     except yaml.YAMLError as exc:
         raise _err(path, f"invalid YAML ({exc.__class__.__name__}: {getattr(exc, 'problem', '') or exc})") from None
     _check_keys(path, "top level", doc, _PACK_KEYS, {"pack", "rules"})
@@ -207,8 +208,14 @@ def is_detection_pack(path: Path) -> bool:
     Other YAML data in ``rules/`` (citations, risk rules, permission maps) is not a detection pack.
     """
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return False
+    if "patterns:" not in text or "validator:" not in text:  # cheap: most rule data is no detection pack
+        return False
+    try:
+        doc = yamlio.load(text)
+    except yaml.YAMLError:
         return False
     return (isinstance(doc, dict) and "pack" in doc and isinstance(doc.get("rules"), list)
             and bool(doc["rules"]) and isinstance(doc["rules"][0], dict) and "patterns" in doc["rules"][0])

@@ -12,8 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from piscan import yamlio
 from piscan.reports.common import (
     DIMENSIONS,
     LEVEL_COLOURS,
@@ -41,7 +40,7 @@ def load_org(path: str | Path | None) -> dict[str, Any]:
     """Organisation config (YAML): name, unit, contact, scope, systems, mlps_level, period, app_types."""
     if not path:
         return {}
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = yamlio.load(Path(path).read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: organisation config must be a mapping")
     return data.get("organisation", data) if isinstance(data.get("organisation"), dict) else data

@@ -10,8 +10,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from piscan import yamlio
 from piscan.resources import rules_dir
 
 REQUIRED = ("id", "law", "title_zh", "title_en", "article", "paraphrase", "confidence")
@@ -31,7 +30,7 @@ def load_citations(directory: Path | None = None) -> dict[str, dict[str, Any]]:
     """All citations from every ``citations*.yaml`` in the rules directory, keyed by id."""
     out: dict[str, dict[str, Any]] = {}
     for path in citation_files(directory):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yamlio.load(path.read_text(encoding="utf-8")) or {}
         entries = data.get("citations")
         if not isinstance(entries, list):
             raise CitationError(f"{path.name}: expected a top-level 'citations' list")

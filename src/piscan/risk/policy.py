@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from piscan import yamlio
 from piscan.resources import rules_dir
 from piscan.risk.citations import load_citations
 from piscan.risk.levels import LEVELS
@@ -98,7 +97,7 @@ def load_risk_pack(path: str | Path | None = None, overrides: dict[str, Any] | N
     """Load ``rules/risk.yaml`` (or ``path``), apply policy ``overrides`` and the ID-sensitivity view."""
     p = Path(path) if path else rules_dir() / "risk.yaml"
     raw = p.read_bytes()
-    data = yaml.safe_load(raw) or {}
+    data = yamlio.load(raw) or {}
     citations = load_citations(p.parent if path else None)
     rules = data.get("rules") or []
     _validate(rules, citations, p.name)
@@ -122,7 +121,7 @@ def load_risk_pack(path: str | Path | None = None, overrides: dict[str, Any] | N
 
 
 def load_policy_file(path: str | Path) -> dict[str, Any]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = yamlio.load(Path(path).read_text(encoding="utf-8")) or {}
     pol = data.get("policy", data)
     if not isinstance(pol, dict):
         raise RiskPackError(f"{path}: expected a mapping under 'policy'")
