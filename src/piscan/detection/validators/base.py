@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,3 +34,12 @@ class Verdict:
     attributes: dict[str, Any] = field(default_factory=dict)
     needs_context: bool = False
     masked: bool = False
+
+
+def is_valid_with(validate: Callable[[str], str], number: str) -> bool:
+    """``is_valid`` of a python-stdnum-style module: whether ``validate`` accepts ``number``."""
+    try:
+        validate(number)
+        return True
+    except ValueError:
+        return False

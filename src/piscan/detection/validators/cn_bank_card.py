@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from piscan.detection.validators import cn_resident_id, luhn
-from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict
+from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with
 from piscan.resources import data_dir
 
 #: issuer prefixes accepted as "a bank card could start like this" (network level)
@@ -136,11 +136,7 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    try:
-        validate(number)
-        return True
-    except ValueError:
-        return False
+    return is_valid_with(validate, number)
 
 
 def check(candidate: str, params: dict[str, Any]) -> Verdict | None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict
+from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with
 from piscan.resources import data_dir
 
 
@@ -65,11 +65,7 @@ def validate(number: str) -> str:
 
 
 def is_valid(number: str) -> bool:
-    try:
-        validate(number)
-        return True
-    except ValueError:
-        return False
+    return is_valid_with(validate, number)
 
 
 def info(number: str) -> dict[str, Any]:
