@@ -108,6 +108,21 @@ def test_masked_forms_are_masked_findings():
     assert all(m for _, _, m in got)
 
 
+@pytest.mark.parametrize("text,entity,value", [
+    ("手机138xxxx5678", "CN_MOBILE_PHONE", "138xxxx5678"),
+    ("身份证110101XXXXXXXX1234", "CN_RESIDENT_ID", "110101XXXXXXXX1234"),
+    ("卡号6222 #### #### 1234", "CN_BANK_CARD", "6222 #### #### 1234"),
+    ("卡号622202xxxxxxxxx1234", "CN_BANK_CARD", "622202xxxxxxxxx1234"),
+])
+def test_x_and_hash_masks(text, entity, value):
+    assert found(text) == [(entity, value, True)]
+
+
+def test_lone_x_is_a_check_character_not_a_mask():
+    assert found(f"id {ID.lower()} ok") == [("CN_RESIDENT_ID", ID.lower(), False)]
+    assert not found("手机138x5678")
+
+
 def test_evidence_never_holds_a_raw_value():
     line = f"注册 手机{PHONE} 身份证{ID} 卡{CARD} 另一个 139 1234 5678"
     hits = DET.detect(line)

@@ -32,7 +32,7 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
     rb"(?:\xef\xbc[\x90-\x99]){3}",  # three full-width digits in a row (a 3-4-4 group)
     rb"%2[Bb]86",  # percent-encoded +86
     rb"[0-9](?:%20|%2[Dd]|\+)[0-9*]{4}(?:%20|%2[Dd]|\+)[0-9*]{3}",  # 3-4-4 / 4-4-4 with encoded separators
-    rb"[0-9](?:%2[Aa]){2}",  # masked value with percent-encoded stars (138%2A%2A%2A%2A5678)
+    rb"[0-9](?:%2[Aa3]){2}",  # masked value with percent-encoded stars or hashes (138%2A%2A%2A%2A5678)
 )
 
 

@@ -128,8 +128,10 @@ class ValueGen:
         r = self.rng.random()
         if r < 0.6:
             return n[:3] + "****" + n[7:], False
-        if r < 0.8:
+        if r < 0.75:
             return f"{n[:3]} **** {n[7:]}", False
+        if r < 0.85:
+            return n[:3] + self.rng.choice(["xxxx", "XXXX", "####"]) + n[7:], False
         return n[:3] + "**" + n[5:], True  # weak: only 2 hidden
 
     def masked_id(self) -> tuple[str, bool]:

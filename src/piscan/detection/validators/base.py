@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,3 +44,19 @@ def is_valid_with(validate: Callable[[str], str], number: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+_MASK_RUN = re.compile(r"[xX#]{3,}")
+
+
+def unify_masks(text: str) -> str:
+    """Mask characters as ``*``: ``*``, ``•``, full-width ``＊``, and runs of three or more ``x``/``X``/``#``
+    (``138xxxx5678``, ``110101########1234``). A lone ``X`` stays: it is an ID check character.
+
+    >>> unify_masks("138xxxx5678"), unify_masks("6222 •••• •••• 1234"), unify_masks("11010519491231002X")
+    ('138****5678', '6222 **** **** 1234', '11010519491231002X')
+    """
+    text = text.replace("•", "*").replace("＊", "*")
+    if "x" in text or "X" in text or "#" in text:
+        text = _MASK_RUN.sub(lambda m: "*" * len(m.group()), text)
+    return text

@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from piscan.detection.validators import cn_resident_id, luhn
-from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with
+from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with, unify_masks
 from piscan.resources import data_dir
 
 #: issuer prefixes accepted as "a bank card could start like this" (network level)
@@ -180,8 +180,8 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     contiguous masked block. ``weak_mask`` when more than BIN (``max_visible_prefix``, default 6) + last
     4 digits are visible (PCI DSS 3.4.1).
     """
-    mask_chars = params.get("mask_chars", "*•")
-    s = "".join(ch for ch in candidate if ch.isdigit() or ch in mask_chars)
+    mask_chars = "*"
+    s = "".join(ch for ch in unify_masks(candidate) if ch.isdigit() or ch in mask_chars)
     if not 16 <= len(s) <= 19:
         return None
     hidden = [i for i, ch in enumerate(s) if ch in mask_chars]

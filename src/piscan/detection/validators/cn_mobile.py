@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with
+from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with, unify_masks
 from piscan.resources import data_dir
 
 
@@ -99,8 +99,8 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     allocated 3-digit segment, at least one masked position. ``weak_mask`` when fewer than
     ``min_hidden_effective`` (default 4) digits are hidden.
     """
-    mask_chars = params.get("mask_chars", "*•")
-    s = "".join(ch for ch in candidate if ch.isdigit() or ch in mask_chars or ch == "+")
+    mask_chars = "*"
+    s = "".join(ch for ch in unify_masks(candidate) if ch.isdigit() or ch in mask_chars or ch == "+")
     for p in ("+86", "0086"):
         if s.startswith(p):
             s = s[len(p):]

@@ -31,7 +31,7 @@ import datetime as _dt
 from functools import lru_cache
 from typing import Any
 
-from piscan.detection.validators.base import InvalidChecksum, InvalidComponent, InvalidFormat, Verdict
+from piscan.detection.validators.base import InvalidChecksum, InvalidComponent, InvalidFormat, Verdict, unify_masks
 from piscan.resources import data_dir
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -217,8 +217,8 @@ def check_masked(candidate: str, params: dict[str, Any]) -> Verdict | None:
     ``weak_mask`` is set when any full birth-date component stays visible (the year digits) or fewer
     than ``min_hidden_effective`` (default 8) characters are hidden.
     """
-    mask_chars = params.get("mask_chars", "*•")
-    s = "".join(candidate.split()).upper()
+    mask_chars = "*"
+    s = "".join(unify_masks(candidate).split()).upper()
     if len(s) != 18:
         return None
     hidden = [i for i, ch in enumerate(s) if ch in mask_chars]
