@@ -213,13 +213,45 @@ class Detector:
         """
         if not _CELL_MAYBE.search(text) and "%" not in text and "\\u" not in text:
             return []
-        hits = self.detect(text, context, only)
+        hits = None
+        if only is not None and len(only) == 1 and len(text) <= 64 and text.isascii() and "%" not in text \
+                and "\\" not in text:
+            hits = self._whole_cell(only[0], text, context)  # the common dump cell: the value itself
+        if hits is None:
+            hits = self.detect(text, context, only)
         for h in hits:
             h.line = line
             if offset:
                 h.start += offset
                 h.end += offset
         return hits
+
+    def _whole_cell(self, pid: int, text: str, context: Sequence[str]) -> list[Hit] | None:
+        """Stage 2 for a cell that one pattern matches as a whole: the same verdict, context, score and
+        evidence as :meth:`detect` (one candidate, no overlaps, the cell is its own evidence), without
+        its per-line machinery. ``None`` when the pattern does not span the whole cell."""
+        rule, pat = self._patterns[pid]
+        m = pat.compiled.match(text)
+        if m is None or m.end() != len(text):
+            return None
+        key = (rule.id, text)
+        verdict = self._verdicts.pop(key) if key in self._verdicts else rule.validator(text, rule.params)
+        if verdict is None:
+            return []
+        delta, why, _dist = self._ctx[rule.id].adjust(text, 0, len(text), context)
+        if verdict.needs_context and delta <= 0:
+            return []
+        score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+        if score < self._thresholds[rule.id]:
+            return []
+        attrs = dict(verdict.attributes)
+        if why:
+            attrs["context"] = why
+        masked = rule.masked or verdict.masked
+        hit = Hit(rule.id, rule.entity, 0, len(text), text, verdict.normalised, masked, score, pat.name,
+                  attributes=attrs)
+        hit.evidence = mask_value(rule.entity, text, masked)  # = snippet() of a cell that is all value
+        return [hit]
 
     def _gate(self, data: bytes, reports: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Drop reports whose exact candidate fails its rule's validator (most hard negatives do), so

@@ -446,7 +446,12 @@ class SqlDumpReader(Reader):
             for ci, f in enumerate(fields):
                 fe = fs + len(f)
                 # a report may end one byte past the field: the consumed boundary (tab or newline)
-                if f != b"\\N" and (hit_ends is None or any(fs < e <= fe + 1 for e in hit_ends)):
+                if hit_ends is not None:
+                    k = bisect_right(hit_ends, fs)
+                    hit = k < len(hit_ends) and hit_ends[k] <= fe + 1
+                else:
+                    hit = True
+                if f != b"\\N" and hit:
                     text = unescape_copy(f.decode("utf-8", "replace"))
                     off = len(data[ls:fs].decode("utf-8", "replace"))
                     pats = self._cands.between(fs, fe + 1) if hit_ends is not None else None

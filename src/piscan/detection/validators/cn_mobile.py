@@ -45,7 +45,7 @@ def segment_of(number: str) -> str | None:
 
 
 def compact(number: str) -> str:
-    s = "".join(ch for ch in number if ch.isdigit() or ch == "+")
+    s = number if number.isdigit() else "".join(ch for ch in number if ch.isdigit() or ch == "+")
     if s.startswith("+86"):
         s = s[3:]
     elif s.startswith("0086"):
