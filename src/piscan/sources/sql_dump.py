@@ -310,6 +310,19 @@ class SqlDumpReader(Reader):
                 lines.append((ls, re_ if le == -1 or le > re_ else le))
         unesc = self._unescape
         pk_i = t.pk_index
+        # code-point column of a byte position, counted incrementally: an Oracle MySQL dump holds a whole
+        # table on one line, and decoding the line prefix for every value was quadratic
+        cc = [-1, 0, 0]  # line start, byte position, code points from line start to it
+
+        def col_of(p: int) -> int:
+            if cc[0] >= 0 and p >= cc[1] and data.find(b"\n", cc[1], p) == -1:  # same line, further on
+                cc[2] += len(data[cc[1]:p].decode("utf-8", "replace"))
+            else:
+                cc[0] = data.rfind(b"\n", 0, p) + 1
+                cc[2] = len(data[cc[0]:p].decode("utf-8", "replace"))
+            cc[1] = p
+            return cc[2]
+
         rpos, rcount = rs, row_base
         for ls, le in lines:
             rcount += data.count(b"\n", rpos, ls)  # MariaDB: one row per line
@@ -339,9 +352,8 @@ class SqlDumpReader(Reader):
                         if raw == b"NULL":
                             continue
                         text = unesc(raw.decode("utf-8", "replace"))
-                        lstart = data.rfind(b"\n", 0, s) + 1
                         q = raw.find(b"'")
-                        off = len(data[lstart:s + (q + 1 if q >= 0 else 0)].decode("utf-8", "replace"))
+                        off = col_of(s + (q + 1 if q >= 0 else 0))
                         out.append(Cell(text, line=line_at(s), offset=off, table=t.name, column=t.columns[ci],
                                         row=key, context=(t.columns[ci],), patterns=pats))
                 row = []
