@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-_DIGIT_RUN = re.compile(r"[0-9０-９](?:[0-9０-９ \-]*[0-9０-９])?")
+# a run of 7+ digits (spaces and dashes may separate them): starred in evidence context
+_LONG_RUN = re.compile(r"[0-9０-９](?:[ \-]*[0-9０-９]){6,}")
+_DIGIT = re.compile(r"[0-9０-９]")
 _WS = re.compile(r"[\t\r\n\x0b\x0c]")
 
 
@@ -48,13 +50,13 @@ def mask_value(entity: str, value: str, masked: bool) -> str:
     return "".join(chars)
 
 
-def _star_digit_runs(text: str) -> str:
-    def repl(m: re.Match[str]) -> str:
-        s = m.group()
-        digits = sum(c.isdigit() for c in s)
-        return re.sub(r"[0-9０-９]", "*", s) if digits >= 7 else s
+def _star(m: re.Match[str]) -> str:
+    return _DIGIT.sub("*", m.group())
 
-    return _DIGIT_RUN.sub(repl, text)
+
+def _star_digit_runs(text: str) -> str:
+    """``订单 2023120112345678 于 10:00`` -> ``订单 **************** 于 10:00`` (runs under 7 digits stay)."""
+    return _LONG_RUN.sub(_star, text)
 
 
 def snippet(line: str, start: int, end: int, display: str, others: list[tuple[int, int, str]],
