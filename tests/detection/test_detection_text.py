@@ -194,3 +194,42 @@ def test_luhn_trace_ids_need_context():
         trace = body + luhn.calc_check_digit(body)
         assert not found(f"trace_id={trace}")
         assert found(f"card_no={trace}")
+
+
+@pytest.mark.parametrize("text", [
+    "受理编号：110105202312010012",  # region + date + sequence business number whose check digit fits
+    "许可证编号 440305202203150128",
+    "食品经营许可证号 310115000123456",  # 许可证号 beats the 证号 inside it
+    "goods_id=13812345678", "Content-Length: 15012345678", '"disk_used":17812345678', "shopId=18612345678",
+    "kafka offset=13812345678", "QQ：1381234567 微信：wxid_13812345678",
+])
+def test_real_world_business_numbers_are_not_pi(text):
+    assert not found(text), found(text)
+
+
+@pytest.mark.parametrize("text,entity,value", [
+    # a negative word labelling another value does not suppress this one
+    ("订单号2023120100001 张三 13812345678", "CN_MOBILE_PHONE", PHONE),
+    ("uid=1001 name=张三 11010519491231002X", "CN_RESIDENT_ID", ID),
+    ("count=1 13812345678", "CN_MOBILE_PHONE", PHONE),
+    ("[session:8f3a] user 13812345678", "CN_MOBILE_PHONE", PHONE),
+    # grouped forms and bullet / full-width masks
+    ("身份证 110105 19491231 002X", "CN_RESIDENT_ID", "110105 19491231 002X"),
+    ("110105-19491231-002X", "CN_RESIDENT_ID", "110105-19491231-002X"),
+    ("卡号 622202 0200112233446", "CN_BANK_CARD", "622202 0200112233446"),
+])
+def test_real_world_positives(text, entity, value):
+    assert (entity, value, False) in found(text)
+
+
+@pytest.mark.parametrize("text,value", [
+    ("138••••5678", "138••••5678"), ("110105••••••••002X", "110105••••••••002X"),
+    ("6222 •••• •••• 3446", "6222 •••• •••• 3446"), ("手机１３８＊＊＊＊５６７８", "１３８＊＊＊＊５６７８"),
+])
+def test_bullet_and_fullwidth_masks_reach_stage_2(text, value):
+    assert [v for _, v, m in found(text) if m] == [value]
+
+
+def test_negative_word_for_the_value_itself_still_applies():
+    assert not found("trade_no: 13812345678")
+    assert not found('"orderNo0": "6215111122223333", "x": 1')  # a digit inside the key is no other value

@@ -3,8 +3,10 @@
 ASCII words match as words, camelCase-aware: ``tel`` matches ``tel:``, ``user_tel``, ``userTel`` but not
 ``hotel``; CJK words match as substrings. Positive words count in the window before the value and in a
 short window after it (``13812345678（手机）``); negative words only before it, because in ``k=v k2=v2``
-text the key *after* a value labels the next value. The nearest word decides: a positive word closer to
-the value than any negative word boosts, a closer negative word penalises. Column names / JSON keys
+text the key *after* a value labels the next value — and a negative word counts only if no other value
+stands between it and this one. The nearest word decides: a positive word strictly closer to the value
+than any negative word boosts; a negative word as close or closer penalises (``许可证号`` beats the
+``证号`` inside it). Column names / JSON keys
 passed as structured context are checked as a whole and outrank line context.
 
 Matching uses plain ``str.find`` over the lower-cased window (a few microseconds per value); a regex
@@ -16,6 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+# The text between a negative context word and the value shows the word labelled a value of its own
+# (``count=1 13812345678``, ``订单号2023120100001 张三 13812345678``): a token with a digit, right after
+# the word or after its ``=``/``:``, followed by a field separator. A digit that is part of the key itself
+# (``"orderNo0": "6215…"``) does not count.
+_OTHER_VALUE = re.compile(
+    r"^[\w-]*[0-9][\w-]*[\s,;&|，；、]"
+    r"|[=:：][\s\"']*[^\s\"',;&|，；、]*[0-9][^\s\"',;&|，；、]*[\s\"',;&|，；、]")
 
 
 def _ascii_lower(ch: str) -> bool:
@@ -144,7 +154,9 @@ class ContextMatcher:
             if q is not None and (p is None or q < p):
                 p = q
         n = self.negative.find_last(left) if self.negative else None
-        if p is not None and (n is None or p <= n):
+        if n is not None and n and _OTHER_VALUE.search(left[len(left) - n:]):
+            n = None  # the negative word labels another value (``订单号2023… 张三 138…``), not this one
+        if p is not None and (n is None or p < n):
             return self.boost, "line", p
         if n is not None:
             return -self.penalty, "negative-line", None

@@ -33,6 +33,8 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
     rb"%2[Bb]86",  # percent-encoded +86
     rb"[0-9](?:%20|%2[Dd]|\+)[0-9*]{4}(?:%20|%2[Dd]|\+)[0-9*]{3}",  # 3-4-4 / 4-4-4 with encoded separators
     rb"[0-9](?:%2[Aa3]){2}",  # masked value with percent-encoded stars or hashes (138%2A%2A%2A%2A5678)
+    rb"(?:\xe2\x80\xa2){2}",  # masks written with bullets (138••••5678): multi-byte, so not in the classes
+    rb"(?:\xef\xbc\x8a){2}",  # full-width asterisks (138＊＊＊＊5678)
 )
 
 
