@@ -83,11 +83,21 @@ class HyperscanPrefilter(Prefilter):
 
         self._hs = hyperscan
         self.n_rule = n_rule_patterns
-        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         # start-of-match for rule patterns lets the detector validate the exact candidate before it
-        # decodes a line; generic patterns only flag a line
-        flags = [hyperscan.HS_FLAG_MULTILINE | (hyperscan.HS_FLAG_SOM_LEFTMOST if i < n_rule_patterns else 0)
-                 for i in range(len(patterns))]
+        # decodes a line; generic patterns only flag a line. A pattern Hyperscan cannot compile exactly
+        # (look-arounds, back-references in a user's pack) is compiled in prefilter mode instead: it may
+        # over-report, has no start offset, and flags its line for the full stage 2.
+        som, base = hyperscan.HS_FLAG_SOM_LEFTMOST, hyperscan.HS_FLAG_MULTILINE
+        flags = [base | (som if i < n_rule_patterns else 0) for i in range(len(patterns))]
+        self.loose: set[int] = set()
+        for i, pat in enumerate(patterns):
+            try:
+                hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(expressions=[pat], ids=[0], elements=1,
+                                                                          flags=[flags[i]])
+            except hyperscan.error:
+                flags[i] = base | hyperscan.HS_FLAG_PREFILTER
+                self.loose.add(i)
+        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         self.db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
                         flags=flags)
         self.scratch = hyperscan.Scratch(self.db)
@@ -97,8 +107,10 @@ class HyperscanPrefilter(Prefilter):
         append = out.append
         n_rule = self.n_rule
 
+        loose = self.loose
+
         def on_match(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
-            if pid < n_rule:
+            if pid < n_rule and pid not in loose:
                 append((to, pid, frm))
             else:
                 append((to, -1, -1))
