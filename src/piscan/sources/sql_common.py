@@ -154,6 +154,30 @@ def unescape_std(s: str) -> str:
     return s
 
 
+_HEX_BODY = re.compile(r"(?:[0-9A-Fa-f]{2})+")
+
+
+def decode_hex_literal(s: str) -> str | None:
+    """The text of a hex-encoded binary value, or ``None`` when ``s`` is not one.
+
+    ``0x3133…`` (mysqldump ``--hex-blob``), ``X'3133…'`` (SQLite ``.dump``, MySQL), ``\\x3133…`` (PostgreSQL
+    ``bytea`` in hex output, as a string or an unescaped COPY field). Invalid UTF-8 is replaced.
+    """
+    if s[:2] in ("0x", "0X"):
+        body = s[2:]
+    elif s[:2] in ("X'", "x'") and s.endswith("'"):
+        body = s[2:-1]
+    elif s.startswith("'\\x") and s.endswith("'"):
+        body = s[3:-1]
+    elif s.startswith("\\x"):
+        body = s[2:]
+    else:
+        return None
+    if not _HEX_BODY.fullmatch(body):
+        return None
+    return bytes.fromhex(body).decode("utf-8", "replace")
+
+
 def unescape_copy(s: str) -> str:
     def rep(m: re.Match[str]) -> str:
         e = m.group(1)

@@ -1,0 +1,129 @@
+"""Dumps written by the real tools, with the values the byte prefilter cannot see in the raw text:
+
+* a value right after a backslash escape (``'addr\\n13800138000'`` in mysqldump, ``\\t…`` in a COPY row,
+  ``replace('a\\n…',…)`` in SQLite ``.dump``): the digits follow a letter in the raw bytes;
+* binary columns written in hex (``mysqldump --hex-blob`` ``0x…``, SQLite ``X'…'``, PostgreSQL ``bytea``
+  ``\\x…`` in COPY and INSERT form): the digits only exist once the hex is decoded.
+
+Each planted value must be found once, in its table and column, with no scan error. Columns carry neutral
+names (``memo``, ``raw``) so the test pins the readers, not the detector's column-name context rules.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import sqlite3
+import subprocess
+
+import pytest
+
+from piscan.scanner import Scanner, ScanOptions
+from piscan.testing.generate import ValueGen
+
+
+def _server(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _values(seed: int) -> tuple[str, str, str, str, str]:
+    v = ValueGen(random.Random(seed))
+    return v.resident_id(), v.mobile(), v.card(), v.mobile(), v.resident_id()
+
+
+def _found(path) -> dict[str, list[tuple[str | None, str | None]]]:
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(path)])
+    assert not r.errors, r.errors
+    out: dict[str, list] = {}
+    for f in r.findings:
+        if f.rule_id.startswith("CNPI") and not f.masked:
+            out.setdefault(f.value, []).append((f.table, f.column))
+    return out
+
+
+def _assert_planted(path, planted: dict[str, tuple[str, str]]) -> None:
+    found = _found(path)
+    for value, where in planted.items():
+        assert found.get(value) == [where], (value, where, found.get(value))
+
+
+MYSQL = ["mysql", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4"]
+
+
+@pytest.mark.skipif(not shutil.which("mysqldump") or not _server(3306), reason="MariaDB/mysqldump unavailable")
+@pytest.mark.parametrize("flags", [[], ["--hex-blob"], ["--hex-blob", "--skip-extended-insert", "--compact"]])
+def test_mysqldump_escapes_and_hex_blobs(tmp_path, flags):
+    rid, phone, card, phone2, rid2 = _values(len(flags))
+    db = f"piscan_rw_{len(flags)}"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4; USE {db};"
+           "CREATE TABLE t (id int primary key, memo text, raw blob);"
+           f"INSERT INTO t VALUES (1, 'addr\\n{phone}\\t{rid}', CAST('{card}' AS BINARY)),"
+           f"(2, 'x\\r\\n{phone2}', X'00FF{rid2.encode().hex()}00');")
+    try:
+        subprocess.run(MYSQL, input=sql, text=True, check=True)
+        dump = tmp_path / "d.sql"
+        with dump.open("wb") as fh:
+            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", *flags, db], stdout=fh, check=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    _assert_planted(dump, {phone: ("t", "memo"), rid: ("t", "memo"), phone2: ("t", "memo"),
+                           card: ("t", "raw"), rid2: ("t", "raw")})
+
+
+PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "test"]
+
+
+@pytest.mark.skipif(not shutil.which("pg_dump") or not _server(5432), reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [[], ["--column-inserts"], ["--rows-per-insert=100"]])
+def test_pg_dump_escapes_and_bytea(tmp_path, flags):
+    rid, phone, card, phone2, rid2 = _values(10 + len(flags))
+    schema = f"piscan_rw_{len(flags)}"
+    sql = (f'DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};'
+           f'CREATE TABLE {schema}."Users" (id int primary key, "memo text" text, raw bytea);'
+           f"INSERT INTO {schema}.\"Users\" VALUES (1, E'\\t{phone}\\n{rid}', convert_to('{card}', 'UTF8')),"
+           f"(2, E'a\\\\{phone2}', '\\x00ff'::bytea || convert_to('{rid2}', 'UTF8'));")
+    try:
+        subprocess.run(PSQL, input=sql, text=True, check=True)
+        dump = tmp_path / "d.sql"
+        with dump.open("wb") as fh:
+            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
+                           check=True)
+    finally:
+        subprocess.run(PSQL, input=f"DROP SCHEMA IF EXISTS {schema} CASCADE;", text=True, check=False)
+    t = f"{schema}.Users"
+    _assert_planted(dump, {phone: (t, "memo text"), rid: (t, "memo text"), phone2: (t, "memo text"),
+                           card: (t, "raw"), rid2: (t, "raw")})
+
+
+@pytest.mark.skipif(not shutil.which("sqlite3"), reason="sqlite3 missing")
+def test_sqlite_dump_newline_escapes_and_blobs(tmp_path):
+    rid, phone, card, phone2, rid2 = _values(20)
+    db = tmp_path / "x.db"
+    con = sqlite3.connect(db)
+    con.execute('CREATE TABLE "user info" (id INTEGER PRIMARY KEY, [memo] TEXT, raw BLOB)')
+    con.execute('INSERT INTO "user info" VALUES (1, ?, ?)', (f"a\n{phone}\r\n{rid}", card.encode()))
+    con.execute('INSERT INTO "user info" VALUES (2, ?, ?)', (f"\n{phone2}", b"\x00\xff" + rid2.encode()))
+    con.commit()
+    con.close()
+    dump = tmp_path / "d.sql"
+    with dump.open("wb") as fh:
+        subprocess.run(["sqlite3", str(db), ".dump"], stdout=fh, check=True)
+    t = "user info"
+    _assert_planted(dump, {phone: (t, "memo"), rid: (t, "memo"), phone2: (t, "memo"), card: (t, "raw"),
+                           rid2: (t, "raw")})
+
+
+def test_hex_of_digits_is_decoded_not_read_as_digits(tmp_path):
+    """Before: the hex text of a digit string (``0x3631…``) is itself a digit run, read as a number."""
+    rid = _values(30)[0]
+    hexed = rid.encode().hex()
+    dump = tmp_path / "d.sql"
+    dump.write_text("-- MySQL dump 10.13\nCREATE TABLE `t` (\n  `id` int,\n  `raw` blob\n) ENGINE=InnoDB;\n"
+                    f"INSERT INTO `t` VALUES (1,0x{hexed}),(2,0x{hexed[:-2]});\n", encoding="utf-8")
+    found = _found(dump)
+    assert found == {rid: [("t", "raw")]}
