@@ -63,6 +63,21 @@ def open_decompressed(path: str, kind: str) -> BinaryIO:
     raise ValueError(f"not a stream compression: {kind}")
 
 
+def decompress_stream(fh: BinaryIO, kind: str) -> BinaryIO:
+    """A binary stream of the decompressed content of the open stream ``fh`` (a zip member, say)."""
+    if kind == "gz":
+        return gzip.GzipFile(fileobj=fh, mode="rb")
+    if kind == "bz2":
+        return bz2.BZ2File(fh, "rb")
+    if kind == "xz":
+        return lzma.LZMAFile(fh, "rb")
+    if kind == "zst":
+        import zstandard
+
+        return zstandard.ZstdDecompressor().stream_reader(fh, closefd=True)
+    raise ValueError(f"not a stream compression: {kind}")
+
+
 def zip_members(path: str) -> list[str]:
     with zipfile.ZipFile(path) as zf:
         return [i.filename for i in zf.infolist() if not i.is_dir()]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,6 +20,24 @@ from piscan.sources.base import Cell, Reader, SourceError
 from piscan.sources.text import DecodedStream
 
 csv.field_size_limit(1 << 30)
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+#: a header cell holds no long digit run, no '@', and is not a number or date
+_DATA_LIKE = re.compile(r"\d{6}|@|^\s*[-+]?\d[\d.,:/ -]*\s*$")
+
+
+def sniff_delimiter(first_line: str, default: str) -> str:
+    """The delimiter of a CSV export, judged from its first line: Excel in Chinese and European locales
+    writes ``;``, many exports use tabs or ``|`` under a ``.csv`` name. ``default`` wins a tie."""
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: (counts[d], d == default))
+    return best if counts[best] > counts.get(default, 0) else default
+
+
+def is_header(rec: list[str]) -> bool:
+    """Whether the first record is a header row (column names) rather than data."""
+    return bool(rec) and not any(_DATA_LIKE.search(h) for h in rec if h.strip())
 
 
 class CsvReader(Reader):
@@ -39,15 +59,22 @@ class CsvReader(Reader):
         self._ds = ds = DecodedStream(fh)
         ragged = 0
         try:
-            rdr = csv.reader(self._lines(ds), delimiter=self.delimiter)
+            lines = self._lines(ds)
+            first = next(lines, "")
+            delimiter = sniff_delimiter(first, self.delimiter)
+            rdr = csv.reader(itertools.chain([first], lines) if first else lines, delimiter=delimiter)
             header: list[str] | None = None
             start = 1
             for rec in rdr:
                 line = start
                 start = rdr.line_num + 1
                 if header is None:
-                    header = [h.strip().lstrip("\ufeff") or f"col{i + 1}" for i, h in enumerate(rec)]
-                    continue
+                    rec = [h.lstrip("\ufeff") if i == 0 else h for i, h in enumerate(rec)]
+                    if is_header(rec):
+                        header = [h.strip() or f"col{i + 1}" for i, h in enumerate(rec)]
+                        continue
+                    # an export without a header row: the first row is data, columns are named by position
+                    header = [f"col{i + 1}" for i in range(len(rec))]
                 if not rec:
                     continue
                 self.rows += 1

@@ -12,7 +12,13 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from piscan.sources.base import Reader, SourceError
-from piscan.sources.compressed import compression_of, inner_name, open_decompressed
+from piscan.sources.compressed import (
+    compression_of,
+    decompress_stream,
+    inner_name,
+    open_decompressed,
+    sniff_compression,
+)
 from piscan.sources.csv_source import CsvReader, TsvReader
 from piscan.sources.json_source import JsonLinesReader, JsonReader
 from piscan.sources.manifests.readers import MANIFEST_READERS, detect_manifest_kind
@@ -135,10 +141,20 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
         def opener(info: zipfile.ZipInfo = info) -> BinaryIO:
             return zf.open(info)
 
+        name = info.filename
         try:
             with zf.open(info) as fh:
                 head = fh.read(65536)
-        except (OSError, zipfile.BadZipFile, EOFError) as exc:
+            comp = sniff_compression(head)
+            if comp in ("gz", "bz2", "xz", "zst"):  # logs/app.log.gz inside a zip: judge the inner stream
+                def opener(info: zipfile.ZipInfo = info, comp: str = comp) -> BinaryIO:
+                    return decompress_stream(zf.open(info), comp)
+
+                name = inner_name(name)
+                with opener() as fh:
+                    head = fh.read(65536)
+        except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise SourceError(f"cannot read zip member {info.filename}: {exc}") from None
-        yield open_reader(path, f"{display_path}!{info.filename}", type_override, opener=opener,
-                          head=head, options=options)
+        # judged by the member's inner name (``x.csv.gz`` -> ``x.csv``) and decompressed content
+        kind = type_override or sniff_kind(name, head)
+        yield open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -29,7 +30,7 @@ def sniff_encoding(head: bytes) -> str | None:
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
     if b"\x00" in head:
-        return None
+        return _sniff_with_nul(head)
     try:
         head.decode("utf-8")
         return "utf-8"
@@ -49,6 +50,46 @@ def sniff_encoding(head: bytes) -> str | None:
         if exc.start >= len(head) - 3:
             return "gb18030"
     return "utf-8"  # decoded with replacement, reported
+
+
+#: file types that hold NUL bytes and some text but are not text (SQLite, ELF, images, archives, Java class)
+_BINARY_MAGIC = (b"SQLite format 3\x00", b"\x7fELF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\xca\xfe\xba\xbe",
+                 b"MZ", b"%PDF", b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"dex\n", b"\x00asm",
+                 b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")
+_NUL_RUN = re.compile(rb"\x00+")
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
+
+
+def _sniff_with_nul(head: bytes) -> str | None:
+    """Text with NUL bytes is common in real inputs: a log rotated with ``copytruncate`` starts with NUL
+    padding, mysqldump ``--xml`` writes BLOBs raw, UTF-16 without a BOM is half NULs. Only data that is
+    binary apart from its NULs (a magic number, or many control bytes) is ``None``."""
+    if head.startswith(_BINARY_MAGIC):
+        return None
+    n = len(head)
+    nuls = head.count(0)
+    even = head[0::2].count(0)
+    if nuls * 5 >= n * 2 and n >= 4:  # ASCII-range UTF-16: a NUL in every other byte
+        if even * 10 <= nuls and head[1::2].count(0) * 10 >= n * 4:
+            return "utf-16-le"
+        if even * 10 >= n * 4 and head[1::2].count(0) * 10 <= nuls:
+            return "utf-16-be"
+    rest = head.replace(b"\x00", b"")
+    if not rest:
+        return "utf-8"  # all padding so far
+    # scattered NULs and control bytes mark binary data (compiled files, databases); text has few runs
+    # of NULs (padding, a raw BLOB) among thousands of characters
+    controls = len(rest) - len(rest.translate(None, _CONTROL)) + len(_NUL_RUN.findall(head))
+    if controls > max(4, len(rest) // 50):
+        return None
+    bad = rest.decode("utf-8", "replace").count("\ufffd")
+    if bad * 5 > len(rest):  # neither UTF-8 text nor (checked below) GB18030
+        try:
+            rest[:-4].decode("gb18030")
+        except UnicodeDecodeError:
+            return None
+        return "gb18030"
+    return "utf-8"
 
 
 class DecodedStream:

@@ -1,0 +1,97 @@
+"""Files as real systems write them: CSV exports with ``;``/tab under a ``.csv`` name or with no header
+row, logs with NUL bytes (``copytruncate`` padding, raw BLOBs in ``mysqldump --xml``), UTF-16 without a
+BOM, compressed members inside a zip. Every planted value is found once, with no scan error."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import zipfile
+
+from piscan.scanner import Scanner, ScanOptions
+from piscan.sources.text import sniff_encoding
+from piscan.testing.generate import ValueGen
+
+
+def _scan(path):
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(path)])
+    found: dict[str, list] = {}
+    for f in r.findings:
+        if f.rule_id.startswith("CNPI") and not f.masked:
+            found.setdefault(f.value, []).append(f.column)
+    return r, found
+
+
+def _vals(seed: int):
+    v = ValueGen(random.Random(seed))
+    return v.resident_id(), v.mobile(), v.card()
+
+
+def test_csv_semicolon_and_tab_delimiters_under_csv_name(tmp_path):
+    rid, phone, card = _vals(1)
+    for delim in (";", "\t", "|"):
+        p = tmp_path / "export.csv"
+        p.write_text(delim.join(["name", "memo", "contact"]) + "\n"
+                     + delim.join(["张三", rid, phone]) + "\n" + delim.join(["李四", '"a, b"', card]) + "\n",
+                     encoding="utf-8")
+        r, found = _scan(p)
+        assert not r.errors
+        assert found == {rid: ["memo"], phone: ["contact"], card: ["contact"]}, delim
+
+
+def test_csv_without_header_row_scans_the_first_row(tmp_path):
+    rid, phone, card = _vals(2)
+    p = tmp_path / "noheader.csv"
+    p.write_text(f"张三,{rid},{phone}\n李四,x,{card}\n", encoding="utf-8")
+    r, found = _scan(p)
+    assert not r.errors
+    assert found == {rid: ["col2"], phone: ["col3"], card: ["col3"]}
+
+
+def test_csv_header_row_still_names_columns(tmp_path):
+    rid, phone, _card = _vals(3)
+    p = tmp_path / "h.csv"
+    p.write_text(f"序号,备注,联系\n1,{rid},{phone}\n", encoding="utf-8")
+    _r, found = _scan(p)
+    assert found == {rid: ["备注"], phone: ["联系"]}
+
+
+def test_log_with_nul_padding_is_text(tmp_path):
+    rid, phone, _card = _vals(4)
+    p = tmp_path / "app.log"  # logrotate copytruncate: the writer's offset leaves a run of NULs
+    p.write_bytes(b"\x00" * 70000 + f"after rotate {rid}\n".encode() + b"a\x00b " + f"{phone}\n".encode())
+    r, found = _scan(p)
+    assert not r.errors
+    assert set(found) == {rid, phone}
+
+
+def test_binary_files_stay_binary():
+    assert sniff_encoding(b"SQLite format 3\x00" + b"\x00" * 100 + b"13800138000") is None
+    assert sniff_encoding(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 4) is None
+    noise = random.Random(0).randbytes(4096)
+    assert b"\x00" in noise and sniff_encoding(noise) is None
+
+
+def test_utf16_without_bom(tmp_path):
+    rid, phone, _card = _vals(5)
+    for enc in ("utf-16-le", "utf-16-be"):
+        p = tmp_path / f"{enc}.log"
+        p.write_bytes(f"user id {rid} phone {phone}\r\n".encode(enc) * 2)
+        r, found = _scan(p)
+        assert not r.errors
+        assert {k: len(v) for k, v in found.items()} == {rid: 2, phone: 2}, enc
+
+
+def test_compressed_members_inside_a_zip(tmp_path):
+    rid, phone, card = _vals(6)
+    p = tmp_path / "logs.zip"
+    with zipfile.ZipFile(p, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("logs/", "")
+        z.writestr("logs/app/app.log", f"a {rid}\n")
+        z.writestr("logs/app/app.log.1.gz", gzip.compress(f"old {phone}\n".encode()))
+        z.writestr("data/users.csv.gz", gzip.compress(f"name,contact\n张三,{card}\n".encode()))
+    r, found = _scan(p)
+    assert not r.errors, r.errors
+    assert found == {rid: [None], phone: [None], card: ["contact"]}
+    kinds = {i["path"]: i["type"] for i in r.inputs}
+    assert kinds[f"{p}!data/users.csv.gz"] == "csv"
