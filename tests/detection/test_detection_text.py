@@ -233,3 +233,10 @@ def test_bullet_and_fullwidth_masks_reach_stage_2(text, value):
 def test_negative_word_for_the_value_itself_still_applies():
     assert not found("trade_no: 13812345678")
     assert not found('"orderNo0": "6215111122223333", "x": 1')  # a digit inside the key is no other value
+
+
+def test_values_after_json_escapes_in_text_logs():
+    line = 'payload={"addr":"北京\\n6222020200112233446","x":"\\t11010519491231002X","m":"\\n13812345678"}'
+    hits = DET.scan_chunk(line.encode() + b"\n")
+    assert [(h.entity, line[h.start:h.end]) for h in hits] == [
+        ("CN_BANK_CARD", CARD), ("CN_RESIDENT_ID", ID), ("CN_MOBILE_PHONE", PHONE)]

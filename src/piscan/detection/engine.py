@@ -25,7 +25,7 @@ from collections.abc import Sequence
 
 # Left boundary over bytes: start of line, a non-alphanumeric byte (any UTF-8 byte of a CJK character
 # qualifies), or an escape that ends right before the value.
-_LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\u[0-9A-Fa-f]{4}|%[0-9A-Fa-f]{2})"
+_LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\u[0-9A-Fa-f]{4}|\\[nrtbf]|%[0-9A-Fa-f]{2})"
 
 # Generic patterns: the value may be written in a form only the normalised view shows.
 GENERIC_PREFILTERS: tuple[bytes, ...] = (

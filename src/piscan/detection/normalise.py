@@ -1,7 +1,8 @@
 """A normalised view of one line, so values are found where real systems put them.
 
 * full-width forms (``１３８``, ``＋８６``, ideographic space) map 1:1 to ASCII — offsets unchanged;
-* JSON ``\\uXXXX`` escapes (``ensure_ascii`` logs, surrogate pairs included) decode to their character;
+* JSON ``\\uXXXX`` escapes (``ensure_ascii`` logs, surrogate pairs included) and ``\\n \\t \\r \\b \\f``
+  decode to their character;
 * URL percent-encoding (``%2B86``, ``138%201234%205678``, ``%E6%89%8B%E6%9C%BA``) decodes when it forms
   valid UTF-8.
 
@@ -18,7 +19,8 @@ _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0x2014] = 0x2D  # em dash used as a separator in some CJK text
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 
-_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+")
+_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+|\\[nrtbf]")
+_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
 def has_fullwidth(text: str) -> bool:
@@ -27,6 +29,8 @@ def has_fullwidth(text: str) -> bool:
 
 def _decode_run(run: str) -> list[tuple[str, int]] | None:
     """Decode one escape run; return (char, length-in-original) pieces, or None to keep it as is."""
+    if len(run) == 2:  # JSON \n \t …: the letter would otherwise glue to a value (``"北京\n138…"``)
+        return [(_SIMPLE[run[1]], 2)]
     if run[0] == "\\":
         units = [int(run[i + 2:i + 6], 16) for i in range(0, len(run), 6)]
         out: list[tuple[str, int]] = []
@@ -65,7 +69,7 @@ def normalise(line: str) -> tuple[str, list[int] | None]:
     '手机13812345678'
     """
     line_t = line.translate(_FULLWIDTH_TABLE) if not line.isascii() else line
-    if "\\u" not in line_t and "%" not in line_t:
+    if "\\" not in line_t and "%" not in line_t:
         return line_t, None
     parts: list[str] = []
     offsets: list[int] = []
