@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from piscan.sources.base import Cell, Reader, SourceError
-from piscan.sources.text import DecodedStream
+from piscan.sources.text import DecodedStream, stream_metadata
 
 csv.field_size_limit(1 << 30)
 
@@ -102,9 +102,7 @@ class CsvReader(Reader):
             raise SourceError("; ".join(self.faults))
 
     def metadata(self) -> dict[str, Any]:
-        ds = self._ds
-        return {"size": ds.size if ds else 0, "sha256": ds.sha256 if ds else None,
-                "encoding": ds.encoding if ds else None, "rows_scanned": self.rows}
+        return {**stream_metadata(self._ds), "rows_scanned": self.rows}
 
 
 class TsvReader(CsvReader):

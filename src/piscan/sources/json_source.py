@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from piscan.sources.base import Cell, Chunk, Reader, SourceError
-from piscan.sources.text import DecodedStream
+from piscan.sources.text import DecodedStream, stream_metadata
 
 MAX_DOCUMENT = 128 << 20
 
@@ -81,9 +81,7 @@ class JsonLinesReader(Reader):
             raise SourceError("; ".join(self.faults))
 
     def metadata(self) -> dict[str, Any]:
-        ds = self._ds
-        return {"size": ds.size if ds else 0, "sha256": ds.sha256 if ds else None,
-                "encoding": ds.encoding if ds else None, "rows_scanned": self.records}
+        return {**stream_metadata(self._ds), "rows_scanned": self.records}
 
 
 class JsonReader(JsonLinesReader):

@@ -34,7 +34,7 @@ from piscan.sources.sql_common import (
     unescape_mysql,
     unescape_std,
 )
-from piscan.sources.text import DecodedStream
+from piscan.sources.text import DecodedStream, stream_metadata
 
 # a statement ends with ``);`` (or ``;``) at a line end, optionally followed by a comment on the same line
 # (``… ); -- piscan:ignore``, ``… ); /* note */``)
@@ -121,9 +121,7 @@ class SqlDumpReader(Reader):
         self.faults.append(f"line {line}: {what}")
 
     def metadata(self) -> dict[str, Any]:
-        ds = self._ds
-        return {"size": ds.size if ds else 0, "sha256": ds.sha256 if ds else None,
-                "encoding": ds.encoding if ds else None, "dialect": self.kind,
+        return {**stream_metadata(self._ds), "dialect": self.kind,
                 "tables": len(self.tables), "rows_scanned": sum(t.rows for t in self.tables.values())}
 
     def column_values(self) -> dict[tuple[str, str], int]:

@@ -14,7 +14,7 @@ import codecs
 import hashlib
 import re
 from collections.abc import Iterator
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from piscan.sources.base import Chunk, Reader, SourceError
 
@@ -90,6 +90,13 @@ def _sniff_with_nul(head: bytes) -> str | None:
             return None
         return "gb18030"
     return "utf-8"
+
+
+def stream_metadata(ds: DecodedStream | None, encoding: str | None = None) -> dict[str, Any]:
+    """``size``, ``sha256`` and ``encoding`` of a read stream, for ``Reader.metadata()``."""
+    if ds is None:
+        return {"size": 0, "sha256": None, "encoding": encoding}
+    return {"size": ds.size, "sha256": ds.sha256, "encoding": ds.encoding}
 
 
 class DecodedStream:
@@ -188,7 +195,4 @@ class TextReader(Reader):
                 fh.close()
 
     def metadata(self) -> dict:
-        ds = self._ds
-        if ds is None:
-            return {"size": 0, "sha256": None, "encoding": self.encoding}
-        return {"size": ds.size, "sha256": ds.sha256, "encoding": ds.encoding}
+        return stream_metadata(self._ds, self.encoding)
