@@ -89,10 +89,8 @@ class Accumulator:
     def build(self, values: dict[ColumnKey, int]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
         for (path, table, column), a in self._acc.items():
-            persons: set[int] = set()
             for ent, fps in a.distinct.items():
                 a.entities[ent]["distinct"] = len(fps)
-                persons |= fps
             scanned = values.get((path, table, column)) if column else None
             entry = {
                 "asset": asset_name(path, table, column),
@@ -103,7 +101,9 @@ class Accumulator:
                 "entities": dict(sorted(a.entities.items())),
                 "values_scanned": scanned,
                 "match_ratio": round(a.cells / scanned, 4) if scanned else None,
-                "distinct_persons": len(persons),
+                # persons: the largest count of distinct values of one entity type (an ID and a phone of
+                # one person count once; the same definition the risk engine and --max-persons use)
+                "distinct_persons": max((len(f) for f in a.distinct.values()), default=0),
                 "samples": a.samples,
                 "findings_total": a.total,
             }

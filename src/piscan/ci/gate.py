@@ -35,18 +35,20 @@ class GateResult:
 
 
 def persons_per_asset(findings: list[Finding]) -> dict[str, int]:
-    """Distinct persons (distinct fingerprints of full, unmasked values) per asset."""
-    fps: dict[str, set[str]] = defaultdict(set)
+    """Distinct persons per asset: the largest number of distinct fingerprints of full (unmasked) values
+    of one entity type — the definition of ``assets[].distinct_persons`` and the risk engine."""
+    fps: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for f in findings:
         if not get(f, "masked") and get(f, "fingerprint"):
-            fps[asset_key(f)].add(f"{get(f, 'entity_type')}:{get(f, 'fingerprint')}")
-    return {a: len(s) for a, s in fps.items()}
+            fps[asset_key(f)][get(f, "entity_type")].add(get(f, "fingerprint"))
+    return {a: max(len(s) for s in by_entity.values()) for a, by_entity in fps.items()}
 
 
 def evaluate(findings: list[Finding], errors: list[ScanError], cfg: GateConfig) -> GateResult:
     """Evaluate the gates over the findings that remain after allowlist, inline ignores and baseline."""
     res = GateResult()
-    tripped = Counter(finding_level(f) for f in findings if at_or_above(finding_level(f), cfg.fail_on))
+    levels = [finding_level(f) for f in findings]
+    tripped = Counter(lv for lv in levels if at_or_above(lv, cfg.fail_on))
     if tripped:
         levels = ", ".join(f"{n} {lvl}" for lvl, n in sorted(tripped.items()))
         n = sum(tripped.values())

@@ -1,15 +1,18 @@
 """Risk levels as the CI gate sees them.
 
-The risk engine (issue 5) writes ``finding.risk["level"]``. Until a finding carries one, :func:`finding_level`
-falls back to a documented default per entity (see ``docs/ci.md``): this is the one function the lead
-points at the risk engine later.
+Every scan is rated by the risk engine before the gates run, so a finding's level is its
+``risk["level"]``; :func:`finding_level` falls back to a documented default per entity only for findings
+without one (e.g. from an old report; see ``docs/ci.md``). The levels themselves are
+:data:`piscan.risk.levels.LEVELS`.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-LEVELS = ("info", "low", "medium", "high", "critical")
+from piscan.ci.assets import get
+from piscan.risk.levels import LEVELS, RANK
+
 #: ``--fail-on`` choices: a level, or ``never`` (gate disabled) / ``any`` (every finding trips it).
 GATE_CHOICES = ("any", *LEVELS, "never")
 
@@ -19,10 +22,7 @@ _DEFAULT_FULL = {"CN_RESIDENT_ID": "high", "CN_BANK_CARD": "high", "CN_MOBILE_PH
 
 def rank(level: str) -> int:
     """Position of ``level`` in :data:`LEVELS` (unknown levels rank as ``medium``)."""
-    try:
-        return LEVELS.index(level.lower())
-    except ValueError:
-        return LEVELS.index("medium")
+    return RANK.get(level.lower(), RANK["medium"])
 
 
 def default_level(entity_type: str, masked: bool, sensitive: bool | None) -> str:
@@ -35,11 +35,10 @@ def default_level(entity_type: str, masked: bool, sensitive: bool | None) -> str
 
 def finding_level(finding: Any) -> str:
     """The level of a :class:`~piscan.findings.Finding` or of its dict form."""
-    get = finding.get if isinstance(finding, dict) else lambda k, d=None: getattr(finding, k, d)
-    risk = get("risk")
+    risk = get(finding, "risk")
     if isinstance(risk, dict) and risk.get("level"):
         return str(risk["level"]).lower()
-    return default_level(get("entity_type") or "", bool(get("masked")), get("sensitive"))
+    return default_level(get(finding, "entity_type") or "", bool(get(finding, "masked")), get(finding, "sensitive"))
 
 
 def at_or_above(level: str, gate: str) -> bool:
