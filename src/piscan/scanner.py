@@ -132,13 +132,9 @@ def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int]:
 
 
 def _sha256_file(path: str, out: list[str]) -> None:
-    import hashlib
+    from piscan.digest import sha256_file
 
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(8 << 20):
-            digest.update(block)  # releases the GIL: runs beside the result loop
-    out.append(digest.hexdigest())
+    out.append(sha256_file(path))  # hashlib releases the GIL: runs beside the result loop
 
 
 def _split_ranges(path: str, size: int, parts: int) -> list[tuple[int, int]]:

@@ -33,17 +33,9 @@ def mask_value(entity: str, value: str, masked: bool) -> str:
     chars = list(value)
     digit_pos = [i for i, c in enumerate(chars) if c.isalnum()]
     n = len(digit_pos)
-    if entity == "CN_MOBILE_PHONE":
-        keep_head, keep_tail = 3, 4
-        # drop the country prefix from what is kept visible
-        if n > 11:
-            keep_head += n - 11
-    elif entity == "CN_RESIDENT_ID":
-        keep_head, keep_tail = 3, 2
-    elif entity == "CN_BANK_CARD":
-        keep_head, keep_tail = 4, 4
-    else:
-        keep_head, keep_tail = min(2, n // 4), min(2, n // 4)
+    keep_head, keep_tail = _KEEP.get(entity, (min(2, n // 4), min(2, n // 4)))
+    if entity == "CN_MOBILE_PHONE" and n > 11:
+        keep_head += n - 11  # keep the country prefix visible on top of the first three digits
     for k, i in enumerate(digit_pos):
         if keep_head <= k < n - keep_tail:
             chars[i] = "*"

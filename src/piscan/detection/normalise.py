@@ -23,8 +23,6 @@ _ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+|\\[nrtbf]")
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
-def has_fullwidth(text: str) -> bool:
-    return any(0xFF01 <= ord(ch) <= 0xFF5E or ch == "\u3000" for ch in text)
 
 
 def _decode_run(run: str) -> list[tuple[str, int]] | None:

@@ -315,8 +315,13 @@ def assess(doc: dict[str, Any], pack: RiskPack, scan_date: str | None = None) ->
         used_cites.update((f.get("risk") or {}).get("basis", ()))
     for r in doc.get("rules", []):
         used_cites.update(r.get("legal_basis", ()))
+    from piscan.risk.citations import digest as citations_digest
+
     doc["risk"] = {
         "engine": ENGINE_ID, "version": pack.version, "path": pack.path, "sha256": pack.sha256,
+        # the legal data the citations came from (every rules/citations*.yaml), so a reviewer can tell
+        # which version of the paraphrases and article numbers a report used
+        "citations_sha256": citations_digest(),
         "scan_date": scan_date, "policy": pack.policy_summary(),
     }
     doc["risk_rules"] = [pack.rules[r].meta() for r in used_rules if r in pack.rules]

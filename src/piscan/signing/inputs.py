@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import Any
 
+from piscan.digest import sha256_file
 from piscan.signing.sign import Verification
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(8 << 20):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _locate(base: str, name: str) -> str | None:
@@ -38,7 +30,7 @@ def check(report: dict[str, Any], base: str, v: Verification) -> None:
         if path is None:
             v.fail(f"input {name!r}: not found under {base}")
             continue
-        got = _sha256(path)
+        got = sha256_file(path)
         if got == want:
             v.held.append(f"input {name!r}: sha256 matches")
         else:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
-import zipfile
 from typing import BinaryIO
 
 MAGIC = {
@@ -77,7 +76,3 @@ def decompress_stream(fh: BinaryIO, kind: str) -> BinaryIO:
         return zstandard.ZstdDecompressor().stream_reader(fh, closefd=True)
     raise ValueError(f"not a stream compression: {kind}")
 
-
-def zip_members(path: str) -> list[str]:
-    with zipfile.ZipFile(path) as zf:
-        return [i.filename for i in zf.infolist() if not i.is_dir()]

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from piscan.digest import sha256_file
 from piscan.findings import Finding
 from piscan.sources.base import Reader, SourceError
 from piscan.sources.manifests import android, harmony, ios, wechat
@@ -57,12 +58,8 @@ class ManifestReader(Reader):
         return data
 
     def _hash_file(self) -> None:
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as fh:
-            while block := fh.read(1 << 20):
-                digest.update(block)
         self.meta["size"] = os.path.getsize(self.path)
-        self.meta["sha256"] = digest.hexdigest()
+        self.meta["sha256"] = sha256_file(self.path)
 
     def load(self) -> Manifest:  # pragma: no cover - interface
         raise NotImplementedError
