@@ -202,23 +202,20 @@ def load_pack(path: str | Path) -> RulePack:
                     path=shown, sha256=hashlib.sha256(raw).hexdigest(), rules=rules)
 
 
-def is_detection_pack(path: Path) -> bool:
-    """A detection pack has top-level ``pack`` and ``rules`` and its rules carry ``patterns``.
+_PACK_SHAPE = re.compile(r"^pack:.*^rules:.*^\s+patterns:.*^\s+validator:", re.M | re.S)
 
-    Other YAML data in ``rules/`` (citations, risk rules, permission maps) is not a detection pack.
+
+def is_detection_pack(path: Path) -> bool:
+    """A detection pack has top-level ``pack`` and ``rules`` and its rules carry ``patterns`` and a
+    ``validator``; other YAML data in ``rules/`` (citations, risk rules, permission maps) does not.
+
+    Judged from the text, so a pack is parsed once (by :func:`load_pack`, which validates it strictly).
     """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
         return False
-    if "patterns:" not in text or "validator:" not in text:  # cheap: most rule data is no detection pack
-        return False
-    try:
-        doc = yamlio.load(text)
-    except yaml.YAMLError:
-        return False
-    return (isinstance(doc, dict) and "pack" in doc and isinstance(doc.get("rules"), list)
-            and bool(doc["rules"]) and isinstance(doc["rules"][0], dict) and "patterns" in doc["rules"][0])
+    return _PACK_SHAPE.search(text) is not None
 
 
 def builtin_pack_paths() -> list[Path]:

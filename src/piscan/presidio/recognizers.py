@@ -71,6 +71,7 @@ class PiscanPatternRecognizer(PatternRecognizer):
         if supported_entity is not None and supported_entity != rule.entity:
             raise ValueError(f"rule {rule.id} detects {rule.entity}, not {supported_entity}")
         self.rule = rule
+        self._verdicts: dict[str, Any] = {}  # per analyze() call: candidate -> validator verdict
         self.positive_context = tuple(w.lower() for w in context) if context is not None else rule.context
         self.min_confidence = rule.min_confidence if min_confidence is None else float(min_confidence)
         self.context_matcher = ContextMatcher.build(
@@ -101,17 +102,21 @@ class PiscanPatternRecognizer(PatternRecognizer):
         return None  # gate mode: keep the pattern score so context can still move it
 
     def invalidate_result(self, pattern_text: str) -> bool | None:
-        return self.rule.validator(pattern_text, self.rule.params) is None
+        verdict = self.rule.validator(pattern_text, self.rule.params)
+        if verdict is not None:
+            self._verdicts[pattern_text] = verdict  # analyze() reuses it instead of validating again
+        return verdict is None
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None,
                 regex_flags: int | None = None) -> list[RecognizerResult]:
         view, offsets = normalise(text)
+        self._verdicts = {}
         raw = super().analyze(view, entities, nlp_artifacts, regex_flags=regex_flags or REGEX_FLAGS)
         out: list[RecognizerResult] = []
         rule = self.rule
         for r in raw:
             vs, ve = r.start, r.end
-            verdict = rule.validator(view[vs:ve], rule.params)
+            verdict = self._verdicts.get(view[vs:ve]) or rule.validator(view[vs:ve], rule.params)
             if verdict is None:  # cannot happen (invalidate_result dropped it); be safe
                 continue
             base = r.score + verdict.score_delta  # r.score is the pattern score (gate mode)
