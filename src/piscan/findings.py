@@ -137,3 +137,15 @@ class ScanError:
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Deterministic order used by every output format."""
     return sorted(findings, key=Finding.sort_key)
+
+
+def qualified_column(table: str | None, column: str | None) -> str | None:
+    """``table.column`` (or whichever part is known); ``None`` for findings without structure."""
+    return ".".join(x for x in (table, column) if x) or None
+
+
+def column_of(finding: Any) -> str | None:
+    """``table.column`` of a finding (a :class:`Finding` or its dict form)."""
+    if isinstance(finding, dict):
+        return qualified_column(finding.get("table"), finding.get("column"))
+    return qualified_column(getattr(finding, "table", None), getattr(finding, "column", None))

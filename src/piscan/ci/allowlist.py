@@ -13,9 +13,8 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Any
 
-from piscan.ci.assets import column_of
 from piscan.ci.config import ConfigError
-from piscan.findings import Finding
+from piscan.findings import Finding, column_of
 
 _KEYS = {"path", "rule", "rule_id", "asset", "fingerprint", "reason", "expires"}
 _CRITERIA = ("path", "rule", "asset", "fingerprint")

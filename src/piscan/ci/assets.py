@@ -7,13 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def column_of(finding: Any) -> str | None:
-    """``table.column`` of a structured finding (``None`` for plain text)."""
-    table, column = get(finding, "table"), get(finding, "column")
-    if not table and not column:
-        return None
-    return ".".join(x for x in (table, column) if x)
+from piscan.findings import column_of
 
 
 def asset_key(finding: Any) -> str:

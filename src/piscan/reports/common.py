@@ -11,6 +11,7 @@ import datetime as _dt
 import functools
 from typing import Any
 
+from piscan.findings import column_of
 from piscan.resources import rules_dir
 from piscan.risk.levels import RANK
 
@@ -54,7 +55,7 @@ def where(f: dict[str, Any]) -> str:
     """``path [table.column row=…]:line:column`` of a finding (1-based column)."""
     loc = f.get("path") or ""
     if f.get("table") or f.get("column"):
-        loc += " [" + ".".join(x for x in (f.get("table"), f.get("column")) if x)
+        loc += " [" + (column_of(f) or "")
         loc += (f" row={f['row']}" if f.get("row") else "") + "]"
     if f.get("line") is not None:
         loc += f":{f['line']}"

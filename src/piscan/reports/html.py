@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from piscan.findings import column_of
 from piscan.reports.common import (
     DIMENSIONS,
     LEVEL_COLOURS,
@@ -65,7 +66,7 @@ def payload(doc: dict[str, Any]) -> dict[str, Any]:
     rows = []
     for f in doc.get("findings", []):
         r = f.get("risk") or {}
-        loc = ".".join(x for x in (f.get("table"), f.get("column")) if x) or None
+        loc = column_of(f)
         attrs = f.get("attributes") or {}
         rows.append([
             S(f["path"]), f.get("line"), None if f.get("start") is None else f["start"] + 1,

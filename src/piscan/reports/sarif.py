@@ -18,6 +18,7 @@ from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
+from piscan.findings import column_of
 from piscan.reports.common import (
     by_severity,
     citations_by_id,
@@ -121,7 +122,7 @@ def build(doc: dict[str, Any], *, max_results: int = GITHUB_SHOWN_RESULTS,
                     region["endColumn"] = f["end"] + 1
             loc["physicalLocation"]["region"] = region
         if f.get("table") or f.get("column"):
-            fq = ".".join(x for x in (f.get("table"), f.get("column")) if x)
+            fq = column_of(f)
             loc["logicalLocations"] = [{"name": f.get("column") or fq, "fullyQualifiedName": fq,
                                         "kind": "member"}]
         key = (f["rule_id"], f["path"], f["fingerprint"])

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from piscan import yamlio
+from piscan.findings import column_of
 from piscan.reports.common import (
     DIMENSIONS,
     LEVEL_COLOURS,
@@ -64,7 +65,7 @@ def _groups(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             g["level"] = r["level"]
         if not f.get("masked"):
             g["persons"].add(f["fingerprint"])
-        a = ".".join(x for x in (f.get("table"), f.get("column")) if x)
+        a = column_of(f)
         a = f"{f['path']} [{a}]" if a else f["path"]
         if a not in g["assets"]:
             g["assets"].append(a)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from piscan.findings import qualified_column
+
 AssetKey = tuple[str, str | None, str | None]
 
 
@@ -55,7 +57,7 @@ def fallback_asset(key: AssetKey, findings: list[dict[str, Any]], collection: bo
         if len(samples) == 3:
             break
     return {
-        "asset": ".".join(x for x in (table, column) if x) if is_col else path,
+        "asset": qualified_column(table, column) if is_col else path,
         "kind": "column" if is_col else ("manifest" if collection else "file"),
         "path": path, "table": table, "column": column,
         "entities": ents,
