@@ -240,3 +240,12 @@ def test_values_after_json_escapes_in_text_logs():
     hits = DET.scan_chunk(line.encode() + b"\n")
     assert [(h.entity, line[h.start:h.end]) for h in hits] == [
         ("CN_BANK_CARD", CARD), ("CN_RESIDENT_ID", ID), ("CN_MOBILE_PHONE", PHONE)]
+
+
+@pytest.mark.parametrize("text,entity,value", [
+    ("GET /a?mobile=138+1234+5678&t=1", "CN_MOBILE_PHONE", "138+1234+5678"),
+    ("POST body: card=6222+0202+0011+2233+446&x=1", "CN_BANK_CARD", "6222+0202+0011+2233+446"),
+    ("mobile=+8613812345678", "CN_MOBILE_PHONE", "+8613812345678"),
+])
+def test_form_encoded_plus_separators(text, entity, value):
+    assert (entity, value, False) in found(text)

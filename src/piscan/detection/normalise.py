@@ -4,7 +4,8 @@
 * JSON ``\\uXXXX`` escapes (``ensure_ascii`` logs, surrogate pairs included) and ``\\n \\t \\r \\b \\f``
   decode to their character;
 * URL percent-encoding (``%2B86``, ``138%201234%205678``, ``%E6%89%8B%E6%9C%BA``) decodes when it forms
-  valid UTF-8.
+  valid UTF-8, and in ``key=value`` text a ``+`` between digits reads as the space it encodes
+  (``mobile=138+1234+5678``).
 
 :func:`normalise` returns the view and, when anything changed length, an offset map from view
 positions back to positions in the original line, so findings always point at the original text.
@@ -20,6 +21,7 @@ _FULLWIDTH[0x2014] = 0x2D  # em dash used as a separator in some CJK text
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
 
 _ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+|\\[nrtbf]")
+_FORM_PLUS = re.compile(r"(?<=[0-9])\+(?=[0-9])")
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
@@ -67,6 +69,8 @@ def normalise(line: str) -> tuple[str, list[int] | None]:
     '手机13812345678'
     """
     line_t = line.translate(_FULLWIDTH_TABLE) if not line.isascii() else line
+    if "+" in line_t and "=" in line_t:  # form-encoded query strings write spaces as "+": 138+1234+5678
+        line_t = _FORM_PLUS.sub(" ", line_t)  # one character for one: offsets unchanged
     if "\\" not in line_t and "%" not in line_t:
         return line_t, None
     parts: list[str] = []
