@@ -59,7 +59,7 @@ def _groups(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         if g is None:
             g = agg[key] = {"dimension": r["dimension"], "rule_id": r["rule_id"], "entity": f["entity_type"],
                             "level": r["level"], "count": 0, "persons": set(), "assets": [], "basis": [],
-                            "modifiers": set(), "tags": set()}
+                            "modifiers": set(), "tags": set(), "remediation": r.get("remediation") or ""}
         g["count"] += 1
         if RANK[r["level"]] > RANK[g["level"]]:
             g["level"] = r["level"]
@@ -139,21 +139,33 @@ def _plan(groups: dict[str, list[dict[str, Any]]],
             if g["level"] == "info":
                 continue
             p = plan.setdefault(g["rule_id"], {"rule_id": g["rule_id"], "level": g["level"], "assets": set(),
-                                               "count": 0, "modifiers": set()})
+                                               "count": 0, "modifiers": set(),
+                                               "remediation": g.get("remediation") or ""})
             if RANK[g["level"]] > RANK[p["level"]]:
                 p["level"] = g["level"]
             p["assets"].update(g["assets"])
             p["count"] += g["count"]
             p["modifiers"].update(g["modifiers"])
     out = []
+    checks = _app_check_titles()
     for p in plan.values():
         rr = risk_rules.get(p["rule_id"], {})
         measures = [rr.get("remediation_zh", "")] + [risk_rules.get(m, {}).get("remediation_zh", "")
                                                     for m in sorted(p["modifiers"])]
-        out.append({**p, "assets": len(p["assets"]), "title": rr.get("title_zh", p["rule_id"]),
-                    "measures": "".join(m for m in measures if m), "deadline": DEADLINE[p["level"]][0]})
+        title = rr.get("title_zh") or checks.get(p["rule_id"]) or p["rule_id"]
+        measures_text = "".join(m for m in measures if m) or p.pop("remediation", "")
+        p.pop("remediation", None)
+        out.append({**p, "assets": len(p["assets"]), "title": title, "measures": measures_text,
+                    "deadline": DEADLINE[p["level"]][0]})
     out.sort(key=lambda p: (-RANK[p["level"]], p["rule_id"]))
     return out
+
+
+def _app_check_titles() -> dict[str, str]:
+    """Chinese titles of the app-manifest checks (``rules/app-checks.yaml`` titles are "中文 / English")."""
+    from piscan.detection.app_checks import load_check_config
+
+    return {cid: c.title.split(" / ")[0] for cid, c in load_check_config().checks.items()}
 
 
 def context(doc: dict[str, Any], org: dict[str, Any] | None, generated_at: str | None) -> dict[str, Any]:
