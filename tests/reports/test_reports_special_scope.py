@@ -65,3 +65,17 @@ def test_background_location_beyond_scope_only_outside_navigation():
     assert news["android.permission.ACCESS_BACKGROUND_LOCATION"]["APP-C04"] is True
     nav = app_rows(MAPS, "1")
     assert not any(nav["android.permission.ACCESS_BACKGROUND_LOCATION"].values())
+
+
+def test_remediation_plan_names_app_checks_and_their_measures():
+    from piscan.reports.outputs import document
+    from piscan.reports.special_report import context
+    from piscan.risk.policy import load_risk_pack
+    from piscan.scanner import Scanner, ScanOptions
+
+    result = Scanner(ScanOptions(jobs=1, app_type="wangshang-gouwu")).scan([str(SHOP)])
+    plan = {p["rule_id"]: p for p in context(document(result, load_risk_pack()), None, None)["plan"]}
+    checks = load_check_config().checks
+    for rid in ("APP-C01", "APP-C02"):
+        assert plan[rid]["title"] == checks[rid].title.split(" / ")[0]
+        assert plan[rid]["measures"] == checks[rid].remediation  # not an empty cell
