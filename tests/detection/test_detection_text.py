@@ -249,3 +249,8 @@ def test_values_after_json_escapes_in_text_logs():
 ])
 def test_form_encoded_plus_separators(text, entity, value):
     assert (entity, value, False) in found(text)
+
+
+def test_dotted_mobile_needs_context():
+    assert ("CN_MOBILE_PHONE", "138.1234.5678", False) in found("电话 138.1234.5678")
+    assert not found("build 138.1234.5678") and not found("ip 10.138.1234.5678") and not found("138.1234.5678.9")
