@@ -32,13 +32,22 @@ def default_key_path() -> Path:
     return Path(base) / "piscan" / "fingerprint.key"
 
 
+def read_key_file(path: str | os.PathLike[str], what: str) -> bytes:
+    """The stripped bytes of a key file; ``ValueError`` naming ``what`` and the path when it cannot be
+    read or is empty (never the key)."""
+    try:
+        data = Path(path).read_bytes().strip()
+    except OSError as exc:
+        raise ValueError(f"{what} {path}: cannot read: {exc.strerror or exc}") from None
+    if not data:
+        raise ValueError(f"{what} {path}: empty")
+    return data
+
+
 def load_key(key_file: str | os.PathLike[str] | None = None) -> bytes:
     """Return the fingerprint key (see module docstring for the resolution order)."""
     if key_file:
-        data = Path(key_file).read_bytes().strip()
-        if not data:
-            raise ValueError(f"fingerprint key file is empty: {key_file}")
-        return data
+        return read_key_file(key_file, "fingerprint key")
     env = os.environ.get(ENV_VAR)
     if env:
         return env.strip().encode("utf-8")

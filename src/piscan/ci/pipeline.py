@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import click
@@ -41,13 +40,12 @@ class Run:
 
 
 def _read_key(path: str, what: str) -> bytes:
+    from piscan.fingerprint import read_key_file
+
     try:
-        data = Path(path).read_bytes().strip()
-    except OSError as exc:
-        raise UsageError(f"{what} {path}: cannot read: {exc.strerror or exc}") from None
-    if not data:
-        raise UsageError(f"{what} {path}: empty")
-    return data
+        return read_key_file(path, what)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def prepare(ctx: click.Context, scan_command: click.Command, today: dt.date | None = None,

@@ -24,14 +24,14 @@ def audit(directory: str, pubkey: str | None, trusted_keys: str | None, output_d
           audit_key: str | None, fail_on_unverified: bool) -> None:
     """Verify every *.json report in DIRECTORY and aggregate the verified ones."""
     from piscan.commands.verify import load_keys
-    from piscan.fingerprint import key_id
+    from piscan.fingerprint import key_id, read_key_file
     from piscan.signing.audit import audit as run_audit
     from piscan.signing.audit_html import render
 
     if not pubkey and not trusted_keys:
         raise click.UsageError("give --trusted-keys DIR (or --pubkey KEY)")
     files = sorted(p for p in Path(directory).iterdir() if p.suffix == ".json" and p.is_file())
-    akid = key_id(Path(audit_key).read_bytes().strip()) if audit_key else None
+    akid = key_id(read_key_file(audit_key, "audit key")) if audit_key else None
     overview = run_audit(files, load_keys(pubkey, trusted_keys), akid)
     out = Path(output_dir)
     out.mkdir(parents=True, exist_ok=True)
