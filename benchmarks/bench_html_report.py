@@ -86,22 +86,13 @@ def main() -> None:
         print(f"{fmt:7s}: {dt:6.2f}s  {size / 1e6:7.2f} MB  {size / 1e6 / dt:6.1f} MB/s")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {rss:.0f} MB")
-    if os.path.exists("/usr/bin/chromium"):
+    from piscan.testing.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if os.path.exists(CHROMIUM):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as p:
-            b = p.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                headless=True,
-                args=[
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--no-first-run",
-                ],
-            )
+            b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = b.new_page()
             t = time.perf_counter()
             page.goto((out_dir / "report.html").as_uri())
