@@ -152,10 +152,9 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     if len(set(number)) <= 2:  # 6222222222222222222-style fillers
         return None
     b = bin_of(number)
-    attrs: dict[str, Any] = {"network": network, "luhn": luhn.is_valid(number)}
+    attrs: dict[str, Any] = {"network": network, "luhn": luhn.checksum(number) == 0}
     if b:
-        attrs["bank"] = bins()[b][0]
-        attrs["card_type"] = bins()[b][1]
+        attrs["bank"], attrs["card_type"] = bins()[b]
     delta = 0.0
     if attrs["luhn"]:
         delta += float(params.get("luhn_bonus", 0.2))

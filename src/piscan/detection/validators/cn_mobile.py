@@ -76,17 +76,21 @@ def info(number: str) -> dict[str, Any]:
 
 def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     """Rule-pack validator ``cn_mobile``."""
-    try:
-        number = validate(candidate)
-    except ValueError:
+    number = compact(candidate)
+    if len(number) != 11 or number[0] != "1" or not number.isdigit():
+        return None
+    table = segments()
+    seg = number[:3] if number[:3] in table else number[:4] if number[:4] in table else \
+        number[:5] if number[:5] in table else None
+    if seg is None:
         return None
     attrs: dict[str, Any] = {}
-    carrier = segments().get(segment_of(number) or "")
+    carrier = table[seg]
     if carrier:
         attrs["carrier"] = carrier
     delta = 0.0
-    stripped = "".join(ch for ch in candidate if ch.isdigit() or ch == "+")
-    if len(stripped) > 11:  # written with a country prefix: a phone, not an id
+    written = len(candidate) if candidate.isdigit() else sum(ch.isdigit() or ch == "+" for ch in candidate)
+    if written > 11:  # written with a country prefix: a phone, not an id
         delta += float(params.get("prefix_bonus", 0.1))
         attrs["country_prefix"] = True
     return Verdict(normalised=number, score_delta=delta, attributes=attrs)
