@@ -145,14 +145,16 @@ class Detector:
 
     # ------------------------------------------------------------------ stage 2
 
-    def detect(self, text: str, context: Sequence[str] = (), only: Iterable[int] | None = None) -> list[Hit]:
+    def detect(self, text: str, context: Sequence[str] = (), only: Sequence[int] | None = None) -> list[Hit]:
         """Stage 2 on one line / cell: every validated, above-threshold value, with evidence.
 
-        ``only``: indexes of the patterns the prefilter reported for this text (``None`` = all). Text that
-        needed normalisation (escapes, full-width forms) is always checked against every pattern.
+        ``only``: indexes of the patterns the prefilter reported for this text (``None`` = all). The
+        prefilter reports a value written next to an escape (``\\u…``, ``%XX``, ``\\n``) under its own
+        pattern, and flags forms only the normalised view shows (full-width digits, encoded separators and
+        prefixes, ``+`` spaces) with a generic pattern, which makes ``only`` ``None``.
         """
         view, offsets = normalise(text)
-        selected = self._patterns if only is None or view != text else [self._patterns[i] for i in sorted(set(only))]
+        selected = self._patterns if only is None else [self._patterns[i] for i in sorted(set(only))]
         cands: list[_Cand] = []
         verdicts = self._verdicts
         for rule, pat in selected:
@@ -205,7 +207,7 @@ class Detector:
 
     # ------------------------------------------------------------------ entry points
     def scan_text(self, text: str, *, context: Sequence[str] = (), line: int | None = None,
-                  offset: int = 0, only: Iterable[int] | None = None) -> list[Hit]:
+                  offset: int = 0, only: Sequence[int] | None = None) -> list[Hit]:
         """Scan one structured value (a cell, a JSON leaf). ``context``: column name / key path words.
 
         ``offset`` shifts the reported columns (position of the cell within its line); ``only``: the

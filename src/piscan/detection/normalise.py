@@ -14,14 +14,16 @@ positions back to positions in the original line, so findings always point at th
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0x2014] = 0x2D  # em dash used as a separator in some CJK text
 _FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
+_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; str.translate is a dict lookup per char
 
 _ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+|\\[nrtbf]")
-_FORM_PLUS = re.compile(r"(?<=[0-9])\+(?=[0-9])")
+_FORM_PLUS = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
 _SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
@@ -55,7 +57,26 @@ def _decode_run(run: str) -> list[tuple[str, int]] | None:
     return pieces
 
 
-def normalise(line: str) -> tuple[str, list[int] | None]:
+class OffsetMap:
+    """View position -> original position, stored as breakpoints (one per plain stretch and per decoded
+    character) instead of one entry per character: ``m[i]`` is a binary search."""
+
+    __slots__ = ("orig", "view")
+
+    def __init__(self, view: list[int], orig: list[int]) -> None:
+        self.view = view
+        self.orig = orig
+
+    def __getitem__(self, i: int) -> int:
+        k = bisect_right(self.view, i) - 1
+        return self.orig[k] + i - self.view[k]
+
+
+def _fullwidth_run(m: re.Match[str]) -> str:
+    return m.group().translate(_FULLWIDTH_TABLE)
+
+
+def normalise(line: str) -> tuple[str, OffsetMap | None]:
     """Return ``(view, offsets)``; ``offsets[i]`` is the original index of ``view[i]`` (``None`` = identity).
 
     >>> normalise('手机１３８')[0]
@@ -63,36 +84,42 @@ def normalise(line: str) -> tuple[str, list[int] | None]:
     >>> v, m = normalise('m=%2B8613812345678&x=1')
     >>> v
     'm=+8613812345678&x=1'
-    >>> m[2], m[3]
-    (2, 5)
+    >>> m[2], m[3], m[len(v)]
+    (2, 5, 22)
     >>> normalise('\\\\u624b\\\\u673a13812345678')[0]
     '手机13812345678'
     """
-    line_t = line.translate(_FULLWIDTH_TABLE) if not line.isascii() else line
+    # full-width runs are few and short: translating them alone beats str.translate over a CJK line
+    line_t = _HAS_FULLWIDTH.sub(_fullwidth_run, line) if not line.isascii() else line
     if "+" in line_t and "=" in line_t:  # form-encoded query strings write spaces as "+": 138+1234+5678
         line_t = _FORM_PLUS.sub(" ", line_t)  # one character for one: offsets unchanged
     if "\\" not in line_t and "%" not in line_t:
         return line_t, None
     parts: list[str] = []
-    offsets: list[int] = []
-    pos = 0
-    changed = False
+    view_at: list[int] = []
+    orig_at: list[int] = []
+    pos = 0  # in line_t
+    vpos = 0  # in the view
     for m in _ESCAPES.finditer(line_t):
         pieces = _decode_run(m.group())
         if pieces is None:
             continue
-        changed = True
-        parts.append(line_t[pos:m.start()])
-        offsets.extend(range(pos, m.start()))
+        if m.start() > pos:
+            parts.append(line_t[pos:m.start()])
+            view_at.append(vpos)
+            orig_at.append(pos)
+            vpos += m.start() - pos
         o = m.start()
         for ch, n in pieces:
             parts.append(ch)
-            offsets.append(o)
+            view_at.append(vpos)
+            orig_at.append(o)
+            vpos += 1
             o += n
         pos = m.end()
-    if not changed:
+    if not parts:
         return line_t, None
     parts.append(line_t[pos:])
-    offsets.extend(range(pos, len(line_t)))
-    offsets.append(len(line_t))
-    return "".join(parts), offsets
+    view_at.append(vpos)
+    orig_at.append(pos)  # the tail (maybe empty): also maps len(view) to len(line)
+    return "".join(parts), OffsetMap(view_at, orig_at)
