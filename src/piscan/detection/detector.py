@@ -145,21 +145,30 @@ class Detector:
 
     # ------------------------------------------------------------------ stage 2
 
-    def detect(self, text: str, context: Sequence[str] = (), only: Sequence[int] | None = None) -> list[Hit]:
+    def detect(self, text: str, context: Sequence[str] = (), only: Sequence[int] | None = None,
+               window: tuple[int, int] | None = None) -> list[Hit]:
         """Stage 2 on one line / cell: every validated, above-threshold value, with evidence.
 
         ``only``: indexes of the patterns the prefilter reported for this text (``None`` = all). The
         prefilter reports a value written next to an escape (``\\u…``, ``%XX``, ``\\n``) under its own
         pattern, and flags forms only the normalised view shows (full-width digits, encoded separators and
         prefixes, ``+`` spaces) with a generic pattern, which makes ``only`` ``None``.
+
+        ``window``: ``(start, end)`` character positions that hold every prefilter report of the line
+        (start of the earliest match, end of the latest); with ``only`` given and a view of the same
+        length, the rule regexes run there instead of over the whole line (their look-behind still sees
+        the characters before ``start``; two characters past ``end`` leave room for the look-ahead).
         """
         view, offsets = normalise(text)
         selected = self._patterns if only is None else [self._patterns[i] for i in sorted(set(only))]
+        pos, endpos = 0, len(view)
+        if window is not None and only is not None and offsets is None:
+            pos, endpos = max(0, window[0]), min(len(view), window[1] + 2)
         cands: list[_Cand] = []
         verdicts = self._verdicts
         for rule, pat in selected:
             matcher = self._ctx[rule.id]
-            for m in pat.compiled.finditer(view):
+            for m in pat.compiled.finditer(view, pos, endpos):
                 value = m.group()
                 key = (rule.id, value)
                 verdict = verdicts.pop(key) if key in verdicts else rule.validator(value, rule.params)
@@ -322,7 +331,16 @@ class Detector:
                 text = data[ls:le].decode("utf-8", "replace")
                 if text.endswith("\r"):
                     text = text[:-1]
-                for h in self.detect(text, only=only):
+                window = None
+                if only is not None:
+                    lo = min(r[2] for r in line_reports)
+                    hi = max(r[0] for r in line_reports)
+                    if len(text) == le - ls or len(text) == le - ls - 1:  # ASCII: bytes are characters
+                        window = (lo - ls, hi - ls)
+                    else:  # characters wholly before each byte offset
+                        window = (len(data[ls:lo].decode("utf-8", "ignore")),
+                                  len(data[ls:hi].decode("utf-8", "ignore")))
+                for h in self.detect(text, only=only, window=window):
                     h.line = line_no
                     hits.append(h)
             else:
