@@ -121,14 +121,23 @@ class FindingBuilder:
 _PARENT: Scanner | None = None
 
 
-def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int]:
+def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int, int | None]:
+    """Scan one line-aligned byte range: (findings, newlines in it, first line with invalid UTF-8)."""
     path, display, start, end = task
     assert _PARENT is not None
     with open(path, "rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
     build = _PARENT.build
-    return [build(h, display) for h in _PARENT.detector.scan_chunk(data, 1)], data.count(b"\n")
+    detector = _PARENT.detector
+    found = [build(h, display) for h in detector.scan_chunk(data, 1)]
+    bad_line = None
+    if not detector.prefilter.validates_utf8 or detector.prefilter.invalid_utf8 >= 0:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad_line = 1 + data.count(b"\n", 0, exc.start)
+    return found, data.count(b"\n"), bad_line
 
 
 def _sha256_file(path: str, out: list[str]) -> None:
@@ -219,6 +228,10 @@ class Scanner:
         findings = result.findings
         if hasattr(reader, "prefilter"):
             reader.prefilter = self.detector  # structured readers ask it for validator-gated candidates
+        prefilter = self.detector.prefilter
+        engine_checks_utf8 = prefilter.validates_utf8 and hasattr(reader, "note_invalid_utf8")
+        if engine_checks_utf8:
+            reader.utf8_checked_elsewhere = True  # one pass over the bytes: no decode just to validate
         cell_counts: dict[tuple[str | None, str | None], int] = {}
         try:
             for item in reader.items():
@@ -226,6 +239,8 @@ class Scanner:
                     result.bytes_scanned += len(item.data)
                     for hit in self.detector.scan_chunk(item.data, item.first_line):
                         self._emit(findings, self.build(hit, display))
+                    if engine_checks_utf8 and prefilter.invalid_utf8 >= 0:
+                        reader.note_invalid_utf8(item)
                 elif isinstance(item, Cell):
                     result.bytes_scanned += len(item.text)
                     if item.column is not None:
@@ -267,12 +282,19 @@ class Scanner:
         hasher.start()
         line_base = 0
         tasks = [(path, display, a, b) for a, b in ranges]
-        for found, nl in self._pool.imap(_worker_scan, tasks):
+        bad_line = None
+        for found, nl, bad in self._pool.imap(_worker_scan, tasks):
             for f in found:
                 f.line = (f.line or 1) + line_base
                 self._emit(result.findings, f)
+            if bad is not None and bad_line is None:
+                bad_line = bad + line_base
             line_base += nl
         hasher.join()
+        if bad_line is not None:
+            from piscan.sources.text import invalid_utf8_reason
+
+            result.errors.append(ScanError(display, invalid_utf8_reason(bad_line)))
         result.bytes_scanned += size
         result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest[0],
                               "encoding": "utf-8"})

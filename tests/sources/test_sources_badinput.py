@@ -25,7 +25,8 @@ MYSQL = (f"CREATE TABLE `u` (\n  `id` int(11) NOT NULL,\n  `sfzh` char(18),\n  `
 
 
 def scan(*targets, **kw):
-    return Scanner(ScanOptions(jobs=1, **kw)).scan([str(t) for t in targets])
+    kw.setdefault("jobs", 1)
+    return Scanner(ScanOptions(**kw)).scan([str(t) for t in targets])
 
 
 def cli(*args):
@@ -158,3 +159,64 @@ def test_walk_globs_gitignore_loops_sizes(tmp_path):
     assert sorted({f.path for f in r2.findings}) == ["ignored.log"]
     out = cli(root, "--include", "*.log", "--gitignore")
     assert PHONE not in out.stdout
+
+
+def test_invalid_utf8_line_is_exact_for_every_engine_and_the_parallel_path(tmp_path, monkeypatch):
+    """The first line with invalid UTF-8 is named exactly whether the reader decodes to check (re, re2),
+    Hyperscan checks in its own pass (the reader then skips the decode), or a large file is split across
+    processes; invalid bytes never hide the findings around them."""
+    from piscan.sources import text as text_mod
+
+    monkeypatch.setattr(text_mod, "CHUNK_SIZE", 1 << 16)  # many blocks: the bad one is not the first
+    lines = [f"第{i}行 正常 tel {PHONE}" if i % 50 == 0 else f"第{i}行 正常 order={i * 7919}" for i in range(1, 20001)]
+    lines[12344] = "坏字节 \xff\xfe 之后 " + PHONE  # line 12345: placeholder, replaced by raw bytes below
+    raw = "\n".join(lines).encode("utf-8").replace("\xff\xfe".encode(), b"\xff\xfe") + b"\n"
+    bad = tmp_path / "bad.log"
+    bad.write_bytes(raw)
+    expected_findings = 20000 // 50 + 1
+    for engine in ("hyperscan", "re2", "re"):
+        r = scan(bad, engine=engine, jobs=1)
+        assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(12345)], engine
+        assert len(r.findings) == expected_findings, engine
+    r = scan(bad, jobs=2, parallel_min_bytes=1)
+    assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(12345)]
+    assert len(r.findings) == expected_findings
+    good = tmp_path / "good.log"
+    good.write_bytes(raw.replace(b"\xff\xfe", b"ok"))
+    for kw in ({"jobs": 1}, {"jobs": 2, "parallel_min_bytes": 1}):
+        assert not scan(good, **kw).errors
+
+
+def test_utf8_invalid_pattern_agrees_with_pythons_decoder():
+    """engine.UTF8_INVALID matches exactly the byte strings Python's strict UTF-8 decoder rejects."""
+    import random
+
+    import pytest
+
+    hyperscan = pytest.importorskip("hyperscan")
+    from piscan.detection.engine import UTF8_INVALID
+
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[UTF8_INVALID], ids=[0], elements=1, flags=[0])
+    scratch = hyperscan.Scratch(db)
+
+    def flagged(b: bytes) -> bool:
+        hits: list[int] = []
+        db.scan(b, match_event_handler=lambda *a: hits.append(1), scratch=scratch)
+        return bool(hits)
+
+    rng = random.Random(7)
+    chars = [c.encode() for c in "a1\n 中文＊é€😀\x7f\U0010ffff\u0800\uffff\u07ff"]
+    for _ in range(40000):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            r = rng.random()
+            c = rng.choice(chars)
+            parts.append(c if r < 0.5 else bytes([rng.randrange(256)]) if r < 0.8 else c[:rng.randint(0, len(c))])
+        b = b"".join(parts)
+        try:
+            b.decode("utf-8")
+            valid = True
+        except UnicodeDecodeError:
+            valid = False
+        assert flagged(b) == (not valid), b

@@ -40,6 +40,20 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
 )
 
 
+# Invalid UTF-8, as a pattern over bytes: a byte that never occurs in UTF-8, a continuation byte without
+# its lead, a lead byte without its continuations or with too many, overlong forms, surrogates and code
+# points past U+10FFFF -- exactly what Python's strict decoder rejects (tests/detection: fuzzed against
+# it). Hyperscan checks it in the same pass as the rules, so strict UTF-8 input needs no decode of its
+# own; its buffer anchors are block edges, and blocks are cut at line ends, never inside a character.
+UTF8_INVALID = (
+    rb"[\xc0\xc1\xf5-\xff]|(?:^|[\x00-\x7f])[\x80-\xbf]"
+    rb"|[\xc2-\xdf](?:[^\x80-\xbf]|$)|[\xc2-\xdf][\x80-\xbf]{2}"
+    rb"|[\xe0-\xef](?:[^\x80-\xbf]|$|[\x80-\xbf][^\x80-\xbf]|[\x80-\xbf]$)|[\xe0-\xef][\x80-\xbf]{3}"
+    rb"|[\xf0-\xf4](?:[^\x80-\xbf]|$|[\x80-\xbf][^\x80-\xbf]|[\x80-\xbf]$|[\x80-\xbf]{2}[^\x80-\xbf]|[\x80-\xbf]{2}$)"
+    rb"|[\xf0-\xf4][\x80-\xbf]{4}"
+    rb"|\xe0[\x80-\x9f]|\xed[\xa0-\xbf]|\xf0[\x80-\x8f]|\xf4[\x90-\xbf]"
+)
+
 _MASK_CLASS = re.compile(r"\[[^\]]*\*[^\]]*\]")
 
 
@@ -69,9 +83,15 @@ class Prefilter:
     ``pattern_index`` is the index of the rule pattern (in the order given to :func:`build_prefilter`) or
     ``-1`` when any pattern may apply (a generic pattern fired, or the engine cannot tell which alternative
     matched). ``start`` is where the match (boundary included) begins, or ``-1`` if unknown.
+
+    Engines with ``validates_utf8`` also check the bytes are valid UTF-8 in the same pass:
+    ``invalid_utf8`` is then ``-1`` when the last ``reports`` call's data was valid, else the end of the
+    first invalid stretch found (a few bytes past its start; decode the data to locate it exactly).
     """
 
     name = "base"
+    validates_utf8 = False
+    invalid_utf8 = -1
 
     def reports(self, data: bytes) -> list[tuple[int, int, int]]:  # pragma: no cover - interface
         raise NotImplementedError
@@ -83,18 +103,22 @@ class Prefilter:
 
 class HyperscanPrefilter(Prefilter):
     name = "hyperscan"
+    validates_utf8 = True
 
     def __init__(self, patterns: list[bytes], n_rule_patterns: int) -> None:
         import hyperscan
 
         self._hs = hyperscan
         self.n_rule = n_rule_patterns
+        self.utf8_id = len(patterns)
+        patterns = [*patterns, UTF8_INVALID]  # (it also makes the whole database scan ~25 % faster here)
         # start-of-match for rule patterns lets the detector validate the exact candidate before it
         # decodes a line; generic patterns only flag a line. A pattern Hyperscan cannot compile exactly
         # (look-arounds, back-references in a user's pack) is compiled in prefilter mode instead: it may
         # over-report, has no start offset, and flags its line for the full stage 2.
         som, base = hyperscan.HS_FLAG_SOM_LEFTMOST, hyperscan.HS_FLAG_MULTILINE
         flags = [base | (som if i < n_rule_patterns else 0) for i in range(len(patterns))]
+        flags[self.utf8_id] = 0  # ^ and $ at the block's edges
         self.loose: set[int] = set()
         cache = _DbCache(patterns, flags)
         cached = cache.load()
@@ -130,15 +154,20 @@ class HyperscanPrefilter(Prefilter):
         n_rule = self.n_rule
 
         loose = self.loose
+        utf8_id = self.utf8_id
+        invalid: list[int] = []
 
         def on_match(pid: int, frm: int, to: int, _flags: int, _ctx: object) -> None:
             if pid < n_rule and pid not in loose:
                 append((to, pid, frm))
+            elif pid == utf8_id:
+                invalid.append(to)
             else:
                 append((to, -1, -1))
 
         self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
         out.sort()
+        self.invalid_utf8 = min(invalid) if invalid else -1
         return out
 
 

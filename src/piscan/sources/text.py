@@ -99,6 +99,10 @@ def stream_metadata(ds: DecodedStream | None, encoding: str | None = None) -> di
     return {"size": ds.size, "sha256": ds.sha256, "encoding": ds.encoding}
 
 
+def invalid_utf8_reason(line: int) -> str:
+    return f"invalid UTF-8 from line {line} (bytes replaced with U+FFFD; the rest of the file was scanned)"
+
+
 class DecodedStream:
     """Line-aligned UTF-8 blocks of a binary stream, with encoding detection and bookkeeping.
 
@@ -108,10 +112,13 @@ class DecodedStream:
     """
 
     def __init__(self, fh: BinaryIO, encoding: str | None = None, *, strict: bool = True,
-                 block_size: int = CHUNK_SIZE, allow_binary: bool = False) -> None:
+                 block_size: int = CHUNK_SIZE, allow_binary: bool = False, verify_utf8: bool = True) -> None:
         self.fh = fh
         self.encoding = encoding
         self.strict = strict
+        # False: the consumer's byte engine checks UTF-8 in its own pass and calls note_invalid() for a
+        # block it found invalid (then the block is scanned as read; stage 2 decodes lines with U+FFFD)
+        self.verify_utf8 = verify_utf8
         self.block_size = block_size
         self.allow_binary = allow_binary
         self.size = 0
@@ -158,11 +165,19 @@ class DecodedStream:
             raise SourceError(f"truncated compressed stream: {exc}") from None
         self.sha256 = digest.hexdigest()
         if self.bad_line is not None:
-            raise SourceError(f"invalid UTF-8 from line {self.bad_line} (bytes replaced with U+FFFD; "
-                              "the rest of the file was scanned)")
+            raise SourceError(invalid_utf8_reason(self.bad_line))
+
+    def note_invalid(self, data: bytes, line: int) -> None:
+        """The block ``data`` starting at ``line`` holds invalid UTF-8: remember the first bad line."""
+        if self.bad_line is not None or self.encoding != "utf-8" or not self.strict:
+            return
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.bad_line = line + data.count(b"\n", 0, exc.start)
 
     def _check(self, data: bytes, line: int) -> bytes:
-        if self.encoding != "utf-8" or not self.strict:
+        if self.encoding != "utf-8" or not self.strict or not self.verify_utf8:
             return data
         try:
             data.decode("utf-8")
@@ -182,10 +197,16 @@ class TextReader(Reader):
         self._stream = stream
         self.encoding = encoding
         self._ds: DecodedStream | None = None
+        self.utf8_checked_elsewhere = False  # set by a scanner whose prefilter validates UTF-8
+
+    def note_invalid_utf8(self, chunk: Chunk) -> None:
+        """The scanner's prefilter found invalid UTF-8 in ``chunk`` (see ``Prefilter.invalid_utf8``)."""
+        if self._ds is not None:
+            self._ds.note_invalid(chunk.data, chunk.first_line)
 
     def items(self) -> Iterator[Chunk]:
         fh = self._stream if self._stream is not None else self.open_binary()
-        self._ds = ds = DecodedStream(fh, self.encoding)
+        self._ds = ds = DecodedStream(fh, self.encoding, verify_utf8=not self.utf8_checked_elsewhere)
         try:
             for data, line in ds.blocks():
                 yield Chunk(data, line)
