@@ -24,8 +24,15 @@ class PiscanGroup(click.Group):
     """Turns expected user errors into one-line messages with exit code 2 (never a traceback)."""
 
     def invoke(self, ctx: click.Context):
+        import gc
+
         from piscan.detection.rules import RulePackError
 
+        # A scan allocates many short-lived objects per candidate line and keeps few: move what exists
+        # (modules, compiled rules) out of the collector's sight and collect the young generation less
+        # often (~3 % of scan time on the log benchmark went to the cyclic collector).
+        gc.freeze()
+        gc.set_threshold(50_000, 20, 20)
         try:
             return super().invoke(ctx)
         except RulePackError as exc:

@@ -68,11 +68,14 @@ class WordSet:
             return True
         return self._word_ok(text, m.start(), m.end())
 
-    def find_last(self, text: str) -> int | None:
-        """Distance from the end of ``text`` to the end of the last matching word (``None``: no word)."""
+    def find_last(self, text: str, low: str | None = None) -> int | None:
+        """Distance from the end of ``text`` to the end of the last matching word (``None``: no word).
+
+        ``low``: ``text.lower()`` when the caller has it already."""
         if self.rx is None:
             return None
-        low = text.lower()
+        if low is None:
+            low = text.lower()
         best = -1
         pos = 0
         while True:
@@ -147,13 +150,14 @@ class ContextMatcher:
             if verdict is not None:
                 return verdict
         left = text[max(0, start - self.before):start]
-        p = self.positive.find_last(left) if self.positive else None
+        low = left.lower()  # both word sets search it
+        p = self.positive.find_last(left, low) if self.positive else None
         if self.positive:
             right = text[end:end + self.after]
             q = self.positive.find_first(right)
             if q is not None and (p is None or q < p):
                 p = q
-        n = self.negative.find_last(left) if self.negative else None
+        n = self.negative.find_last(left, low) if self.negative else None
         if n is not None and n and _OTHER_VALUE.search(left[len(left) - n:]):
             n = None  # the negative word labels another value (``订单号2023… 张三 138…``), not this one
         if p is not None and (n is None or p < n):
