@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 # The text between a negative context word and the value shows the word labelled a value of its own
 # (``count=1 13812345678``, ``订单号2023120100001 张三 13812345678``): a token with a digit, right after
 # the word or after its ``=``/``:``, followed by a field separator. A digit that is part of the key itself
 # (``"orderNo0": "6215…"``) does not count.
-_OTHER_VALUE = re.compile(
+_OTHER_VALUE: Final = re.compile(
     r"^[\w-]*[0-9][\w-]*[\s,;&|，；、]"
     r"|[=:：][\s\"']*[^\s\"',;&|，；、]*[0-9][^\s\"',;&|，；、]*[\s\"',;&|，；、]")
 

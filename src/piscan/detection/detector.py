@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from piscan.detection.context import ContextMatcher
 from piscan.detection.engine import Prefilter, build_prefilter
@@ -24,13 +24,13 @@ from piscan.detection.rules import Rule, RulePack
 
 T = TypeVar("T")
 
-LONG_LINE = 8192  # bytes; longer lines are examined in windows around each prefilter report
-_WIN_BEFORE = 160
-_WIN_AFTER = 96
-_CELL_MAYBE = re.compile(r"[0-9\uff10-\uff19]{3}")
-_BODY_START = frozenset(b"0123456789+")
-_BODY_END = frozenset(b"0123456789Xx*")
-_EVIDENCE_MARGIN = 64  # > the evidence snippet's width (20 characters either side)
+LONG_LINE: Final = 8192  # bytes; longer lines are examined in windows around each prefilter report
+_WIN_BEFORE: Final = 160
+_WIN_AFTER: Final = 96
+_CELL_MAYBE: Final = re.compile(r"[0-9\uff10-\uff19]{3}")
+_BODY_START: Final = frozenset(b"0123456789+")
+_BODY_END: Final = frozenset(b"0123456789Xx*")
+_EVIDENCE_MARGIN: Final = 64  # > the evidence snippet's width (20 characters either side)
 
 
 @dataclass(slots=True)
@@ -201,6 +201,10 @@ class Detector:
             masked = c.rule.masked or c.verdict.masked
             hits.append(Hit(c.rule.id, c.rule.entity, s, e, text[s:e], c.verdict.normalised, masked, c.score,
                             c.pattern, attributes=attrs))
+        if len(hits) == 1:  # the common case: no neighbours to mask in the snippet
+            h = hits[0]
+            h.evidence = snippet(text, h.start, h.end, mask_value(h.entity, kept[0].text, h.masked), [])
+            return hits
         displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked))
                     for h, c in zip(hits, kept, strict=True)]
         # hits are disjoint and sorted, so starts and ends are both sorted: only neighbours within the

@@ -8,14 +8,15 @@ text is starred out (it may be a value no rule reported).
 from __future__ import annotations
 
 import re
+from typing import Final
 
 # a run of 7+ digits (spaces and dashes may separate them): starred in evidence context
-_LONG_RUN = re.compile(r"[0-9０-９](?:[ \-]*[0-9０-９]){6,}")
-_DIGIT = re.compile(r"[0-9０-９]")
-_WS = re.compile(r"[\t\r\n\x0b\x0c]")
+_LONG_RUN: Final = re.compile(r"[0-9０-９](?:[ \-]*[0-9０-９]){6,}")
+_DIGIT: Final = re.compile(r"[0-9０-９]")
+_WS: Final = re.compile(r"[\t\r\n\x0b\x0c]")
 
 
-_KEEP = {"CN_MOBILE_PHONE": (3, 4), "CN_RESIDENT_ID": (3, 2), "CN_BANK_CARD": (4, 4)}
+_KEEP: Final = {"CN_MOBILE_PHONE": (3, 4), "CN_RESIDENT_ID": (3, 2), "CN_BANK_CARD": (4, 4)}
 
 
 def mask_value(entity: str, value: str, masked: bool) -> str:

@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import Final
 
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 _FULLWIDTH[0x2014] = 0x2D  # em dash used as a separator in some CJK text
-_FULLWIDTH_TABLE = str.maketrans(_FULLWIDTH)
-_HAS_FULLWIDTH = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; str.translate is a dict lookup per char
+_FULLWIDTH_TABLE: Final = str.maketrans(_FULLWIDTH)
+_HAS_FULLWIDTH: Final = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; str.translate is a dict lookup per char
 
-_ESCAPES = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+|\\[nrtbf]")
-_FORM_PLUS = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
-_SIMPLE = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
+_ESCAPES: Final = re.compile(r"(?:\\u[0-9a-fA-F]{4})+|(?:%[0-9a-fA-F]{2})+|\\[nrtbf]")
+_FORM_PLUS: Final = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
+_SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 
 
 

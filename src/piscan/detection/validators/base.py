@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 
 class InvalidFormat(ValueError):
@@ -46,7 +46,7 @@ def is_valid_with(validate: Callable[[str], str], number: str) -> bool:
         return False
 
 
-_MASK_RUN = re.compile(r"[xX#]{3,}")
+_MASK_RUN: Final = re.compile(r"[xX#]{3,}")
 
 
 def unify_masks(text: str) -> str:

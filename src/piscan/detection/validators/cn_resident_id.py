@@ -32,15 +32,15 @@ import datetime as _dt
 import time
 from functools import lru_cache
 from operator import mul
-from typing import Any
+from typing import Any, Final
 
 from piscan.detection.validators.base import InvalidChecksum, InvalidComponent, InvalidFormat, Verdict, unify_masks
 from piscan.resources import data_dir
 
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ZERO_SUM = 48 * sum(_WEIGHTS)  # the weighted sum of seventeen "0" characters' code points
-_CHECK = "10X98765432"
-_CHECK_CHARS = frozenset("0123456789X")
+_WEIGHTS: Final = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ZERO_SUM: Final = 48 * sum(_WEIGHTS)  # the weighted sum of seventeen "0" characters' code points
+_CHECK: Final = "10X98765432"
+_CHECK_CHARS: Final = frozenset("0123456789X")
 
 #: residence-permit prefixes that are not GB/T 2260 province codes but use the ID algorithm
 PERMIT_PREFIXES = {"810000": "香港居民居住证", "820000": "澳门居民居住证", "830000": "台湾居民居住证"}
@@ -111,7 +111,7 @@ class _Calendar:
         return self
 
 
-_CALENDAR = _Calendar()
+_CALENDAR: Final = _Calendar()
 
 
 def _birth_date(yyyymmdd: str, today: _dt.date | None = None) -> _dt.date:

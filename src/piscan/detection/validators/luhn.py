@@ -10,8 +10,10 @@ False
 
 from __future__ import annotations
 
+from typing import Final
+
 # every second digit from the right is doubled and its digits summed: 0 2 4 6 8 1 3 5 7 9
-_DOUBLED = bytes.maketrans(b"0123456789", b"0246813579")
+_DOUBLED: Final = bytes.maketrans(b"0123456789", b"0246813579")
 
 
 def checksum(number: str) -> int:
