@@ -49,10 +49,14 @@ class CompileHook(BuildHookInterface):
     def initialize(self, version: str, build_data: dict[str, Any]) -> None:
         if self.target_name != "wheel":
             return
+        root = Path(self.root)
+        if version == "editable":  # start clean: a failed compile must not leave old extensions behind
+            for old in (root / "src" / "piscan").rglob("*.so"):
+                old.unlink()
+            (root / "src" / "piscan" / "detection" / _native(root).MANIFEST).unlink(missing_ok=True)
         if os.environ.get("PISCAN_PURE_PYTHON"):
             _say("PISCAN_PURE_PYTHON is set: pure-Python install")
             return
-        root = Path(self.root)
         try:
             built = self._compile(root)
         except (Exception, SystemExit) as exc:  # no compiler, no mypyc, a type error (mypyc exits): pure Python
