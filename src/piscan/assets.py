@@ -54,11 +54,25 @@ class Accumulator:
 
     def add(self, f: Finding) -> bool:
         """Record ``f``; return whether it should be listed in the report."""
-        key = (f.path, f.table, f.column) if f.column else (f.path, None, None)
-        a = self._acc.get(key)
+        if f.column:
+            return self.record(self.asset(f.path, f.table, f.column), f)
+        a = self._acc.get((f.path, None, None))
         if a is None:
-            a = self._acc[key] = _Acc()
-            a.kind = "column" if f.column else ("manifest" if f.permission else "file")
+            a = self._acc[(f.path, None, None)] = _Acc()
+            a.kind = "manifest" if f.permission else "file"
+        return self.record(a, f)
+
+    def asset(self, path: str, table: str | None, column: str) -> _Acc:
+        """The statistics of column asset ``(path, table, column)`` (``column`` non-empty), created on first
+        use; hand it to :meth:`record` for each of its findings (one lookup per batch of cells)."""
+        a = self._acc.get((path, table, column))
+        if a is None:
+            a = self._acc[(path, table, column)] = _Acc()
+            a.kind = "column"
+        return a
+
+    def record(self, a: _Acc, f: Finding) -> bool:
+        """Count ``f`` in its asset ``a``; return whether it should be listed in the report."""
         a.total += 1
         e = a.entities.get(f.entity_type)
         if e is None:
@@ -72,8 +86,9 @@ class Accumulator:
             e["full"] += 1
             if f.fingerprint:
                 a.distinct[f.entity_type].add(int(f.fingerprint[:16], 16))
-        if len(a.samples) < MAX_SAMPLES and f.evidence not in a.samples:
-            a.samples.append(f.evidence)
+        samples = a.samples
+        if len(samples) < MAX_SAMPLES and f.evidence not in samples:
+            samples.append(f.evidence)
         if self.cap and a.listed >= self.cap:
             return False
         a.listed += 1

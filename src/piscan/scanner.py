@@ -19,7 +19,7 @@ from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.findings import Finding, ScanError, sort_findings
 from piscan.fingerprint import Fingerprinter, load_key
-from piscan.sources.base import Cell, Chunk, SourceError
+from piscan.sources.base import Cell, CellBatch, Chunk, SourceError
 from piscan.sources.live_db import safe_url
 from piscan.sources.registry import open_readers
 from piscan.sources.walk import WalkOptions, is_url
@@ -101,16 +101,21 @@ class FindingBuilder:
         self.audit = audit
 
     def __call__(self, hit: Hit, path: str, cell: Cell | None = None) -> Finding:
+        if cell is None:
+            return self.located(hit, path, None, None, None)
+        return self.located(hit, path, cell.table, cell.column, cell.row)
+
+    def located(self, hit: Hit, path: str, table: str | None, column: str | None, row: str | None) -> Finding:
+        """The finding of ``hit`` at ``table``/``column``/``row`` (all ``None`` for text). Positional
+        arguments in :class:`Finding` field order (keywords cost twice as much, per finding of a dump with
+        millions); ``tests/test_scanner_cells.py`` pins that order."""
         rule = self.rules[hit.rule_id]
+        entity, norm = hit.entity, hit.normalised
         return Finding(
-            rule_id=hit.rule_id, entity_type=hit.entity, path=path, line=hit.line, start=hit.start, end=hit.end,
-            masked=hit.masked, confidence=hit.confidence, evidence=hit.evidence,
-            fingerprint=self.fp(hit.entity, hit.normalised),
-            table=cell.table if cell else None, column=cell.column if cell else None,
-            row=cell.row if cell else None, pi_category=rule.pi_category, sensitive=rule.sensitive,
-            value=hit.value if self.show_values else None, attributes=hit.attributes,
-            audit_fingerprint=(self.audit(hit.entity, hit.normalised)
-                               if self.audit is not None and not hit.masked else None),
+            hit.rule_id, entity, path, hit.line, hit.start, hit.end, hit.masked, hit.confidence, hit.evidence,
+            self.fp(entity, norm), table, column, row, rule.pi_category, rule.sensitive, None, None, None,
+            hit.value if self.show_values else None, hit.attributes, None, None,
+            self.audit(entity, norm) if self.audit is not None and not hit.masked else None,
         )
 
 
@@ -241,18 +246,10 @@ class Scanner:
                         self._emit(findings, self.build(hit, display))
                     if engine_checks_utf8 and prefilter.invalid_utf8 >= 0:
                         reader.note_invalid_utf8(item)
+                elif isinstance(item, CellBatch):
+                    self._scan_batch(item, display, result, cell_counts)
                 elif isinstance(item, Cell):
-                    result.bytes_scanned += len(item.text)
-                    if item.column is not None:
-                        ck = (item.table, item.column)
-                        cell_counts[ck] = cell_counts.get(ck, 0) + 1
-                    hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
-                                                   offset=item.offset or 0, only=item.patterns)
-                    for k, hit in enumerate(hits):
-                        f = self.build(hit, display, item)
-                        self._emit(findings, f)
-                        if k == 0 and f.column is not None:
-                            self.assets.add_cell(f)
+                    self._scan_cell(item, display, result, cell_counts)
                 elif isinstance(item, Finding):
                     self._emit(findings, item)
         except SourceError as exc:
@@ -265,6 +262,47 @@ class Scanner:
             result.column_values[key] = result.column_values.get(key, 0) + n
         meta = {"path": display, "type": reader.kind, **reader.metadata()}
         result.inputs.append(meta)
+
+    def _scan_batch(self, batch: CellBatch, display: str, result: ScanResult,
+                    cell_counts: dict[tuple[str | None, str | None], int]) -> None:
+        """The Cell branch of :meth:`scan_reader` for a batch of one column's cells: the same findings,
+        counts and listing, with the per-column work (asset lookup, context, location) done once."""
+        table, column, context = batch.table, batch.column, batch.context
+        values = batch.values
+        if not column:  # not a column asset: findings go to the file, one cell at a time
+            for cell in batch.cells():
+                self._scan_cell(cell, display, result, cell_counts)
+            return
+        result.bytes_scanned += sum(len(v[0]) for v in values)
+        ck = (table, column)
+        cell_counts[ck] = cell_counts.get(ck, 0) + len(values)
+        scan_text = self.detector.scan_text
+        located = self.build.located
+        acc = self.assets
+        a = acc.asset(display, table, column)
+        findings = result.findings
+        for text, line, offset, row, patterns in values:
+            hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
+            if hits:
+                for hit in hits:
+                    f = located(hit, display, table, column, row)
+                    if acc.record(a, f):
+                        findings.append(f)
+                a.cells += 1
+
+    def _scan_cell(self, item: Cell, display: str, result: ScanResult,
+                   cell_counts: dict[tuple[str | None, str | None], int]) -> None:
+        result.bytes_scanned += len(item.text)
+        if item.column is not None:
+            ck = (item.table, item.column)
+            cell_counts[ck] = cell_counts.get(ck, 0) + 1
+        hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
+                                       offset=item.offset or 0, only=item.patterns)
+        for k, hit in enumerate(hits):
+            f = self.build(hit, display, item)
+            self._emit(result.findings, f)
+            if k == 0 and f.column is not None:
+                self.assets.add_cell(f)
 
     def _scan_parallel(self, path: str, display: str, size: int, jobs: int, result: ScanResult) -> None:
         import multiprocessing as mp

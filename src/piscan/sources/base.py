@@ -50,6 +50,26 @@ class Cell:
     patterns: tuple[int, ...] | None = None  # rule patterns a prefilter reported for it (None = all)
 
 
+@dataclass(slots=True)
+class CellBatch:
+    """Cells of one column, in input order, without an object per value: the same as one :class:`Cell` per
+    entry of ``values`` with this ``table``, ``column`` and ``context`` (SQL dump readers yield these; a
+    dump holds millions of candidate values, and a per-value object was a measurable share of the scan).
+
+    ``values``: ``(text, line, offset, row, patterns)`` tuples, the :class:`Cell` fields of each value.
+    """
+
+    table: str | None
+    column: str | None
+    context: tuple[str, ...]
+    values: list[tuple[str, int | None, int | None, str | None, tuple[int, ...] | None]]
+
+    def cells(self) -> Iterator[Cell]:
+        t, c, ctx = self.table, self.column, self.context
+        for text, line, offset, row, patterns in self.values:
+            yield Cell(text, line=line, offset=offset, table=t, column=c, row=row, context=ctx, patterns=patterns)
+
+
 class Reader:
     """Base class for readers. Subclasses set ``kind`` and implement :meth:`items`."""
 
@@ -75,7 +95,7 @@ class Reader:
         except OSError as exc:
             raise SourceError(f"cannot open: {exc.strerror or exc}") from None
 
-    def items(self) -> Iterator[Chunk | Cell]:  # pragma: no cover - interface
+    def items(self) -> Iterator[Chunk | Cell | CellBatch]:  # pragma: no cover - interface
         raise NotImplementedError
 
     def metadata(self) -> dict[str, Any]:
