@@ -7,6 +7,7 @@ compiled regex per dialect, which keeps the hot path in C.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -31,6 +32,29 @@ VALUE_TOKEN = {
     "mysql": re.compile(_STR_MYSQL + rb"|" + _BARE + rb"|\)"),
     "std": re.compile(_STR_STD + rb"|" + _BARE + rb"|\)"),
 }
+
+# One MySQL row ``(v1,…,vn)`` with single commas, each value the token VALUE_TOKEN["mysql"] reads there: NULL
+# (captured, the only group), a string, or a bare literal. Atomic and possessive, so a row that is not
+# written this way fails fast instead of backtracking into another reading.
+_MYSQL_VALUE = rb"(?>(NULL)(?=[,)])|(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'|[^,()'\s;]++)"
+#: bytes the value tokeniser skips between rows (no token starts with one)
+ROW_GAP = b",(; \t\n\r\x0b\x0c"
+
+
+@functools.lru_cache(maxsize=64)
+def mysql_rows(ncols: int) -> re.Pattern[bytes]:
+    """Regex of a MySQL row of ``ncols`` values; ``split`` with it yields, per row, the gap before it and
+    one ``NULL``-or-``None`` entry per column."""
+    return re.compile(rb"\(" + rb",".join([_MYSQL_VALUE] * ncols) + rb"\)")
+
+
+@functools.lru_cache(maxsize=64)
+def copy_rows(ncols: int) -> re.Pattern[bytes]:
+    """Regex of a COPY data line of ``ncols`` tab-separated fields and its newline; ``split`` with it yields,
+    per line, the gap before it (empty when lines follow each other) and one ``\\N``-or-``None`` entry per
+    field."""
+    return re.compile(rb"\t".join([rb"(?:(\\N)|[^\t\n]*+)"] * ncols) + rb"\n")
+
 
 _MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
 _MYSQL_ESC_RX = re.compile(r"\\(.)|''", re.S)

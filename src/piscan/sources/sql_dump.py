@@ -14,20 +14,24 @@ inside strings, SQLite ``replace(…,'\\n',char(10))``), and COPY blocks (tab se
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator
+from itertools import accumulate
 from typing import Any
 
-from piscan.sources.base import Cell, Reader, SourceError
+from piscan.sources.base import Cell, CellBatch, Reader, SourceError
 from piscan.sources.sql_common import (
     COPY_HDR,
     CREATE_HDR,
     INSERT_HDR,
+    ROW_GAP,
     USE_STMT,
     VALUE_TOKEN,
     TableInfo,
     column_list,
+    copy_rows,
     decode_hex_literal,
+    mysql_rows,
     parse_create_table,
     split_qname,
     unescape_copy,
@@ -146,7 +150,7 @@ class SqlDumpReader(Reader):
             counts[key] = counts.get(key, 0) + rows - (nulls[i] if i < len(nulls) else 0)
 
     # ------------------------------------------------------------------ parser
-    def _parse(self, data: bytes, first_line: int, final: bool) -> tuple[list[Cell], int]:
+    def _parse(self, data: bytes, first_line: int, final: bool) -> tuple[list[Cell | CellBatch], int]:
         """Parse ``data`` (starts at a line or statement boundary); return cells and bytes consumed."""
         cands = self.prefilter.candidates(data) if self.prefilter is not None else None
         self._cands = cands  # the region parsers ask it which patterns reported a value
@@ -154,7 +158,7 @@ class SqlDumpReader(Reader):
         self._extra = extra = self._extra_candidates(data) if ends is not None else []
         if extra:
             ends = sorted(ends + extra)
-        out: list[Cell] = []
+        out: list[Cell | CellBatch] = []
         n = len(data)
         pos = 0
         lc = [0, first_line]  # incremental line counter: (byte position, line number there)
@@ -289,7 +293,13 @@ class SqlDumpReader(Reader):
             k = bisect_right(extra, s)
             if k < len(extra) and extra[k] <= e + 1:
                 return None
-        return self._cands.between(s, e + 1)
+        cands = self._cands
+        ce = cands.ends
+        k = bisect_right(ce, s)
+        if k < len(ce) and ce[k] <= e + 1 and (k + 1 == len(ce) or ce[k + 1] > e + 1):  # one report: the usual
+            pid = cands.pids[k]
+            return None if pid < 0 else (pid,)
+        return cands.between(s, e + 1)
 
     @staticmethod
     def _has_hit(ends: list[int] | None, a: int, b: int) -> bool:
@@ -313,44 +323,50 @@ class SqlDumpReader(Reader):
     # ------------------------------------------------------------------ INSERT values
     def _insert_region(self, data: bytes, rs: int, re_: int, t: TableInfo, ends, out, line_at) -> None:
         tok = self._tok
-        toks = tok.findall(data, rs, re_)
-        if not t.columns:  # no CREATE TABLE and no column list: name columns by position
-            first = toks.index(b")") if b")" in toks else len(toks)
-            t.columns = [f"col{i + 1}" for i in range(first)]
-        ncols = len(t.columns)
-        period = ncols + 1
-        rows = len(toks) // period
         row_base = t.rows
-        if len(toks) % period or toks[ncols::period].count(b")") != rows:
-            rows = self._ragged_insert(data, rs, re_, t, line_at)
-        else:
-            nulls = [0] * ncols
-            if b"NULL" in toks:
-                i = -1
-                try:
-                    while True:
-                        i = toks.index(b"NULL", i + 1)
-                        nulls[i % period] += 1
-                except ValueError:
-                    pass
-            self._count(t, rows, nulls)
+        ncols = len(t.columns)
+        if not (ncols and self.dialect == "mysql" and self._count_rows(data, rs, re_, t)):
+            toks = tok.findall(data, rs, re_)
+            if not t.columns:  # no CREATE TABLE and no column list: name columns by position
+                first = toks.index(b")") if b")" in toks else len(toks)
+                t.columns = [f"col{i + 1}" for i in range(first)]
+            ncols = len(t.columns)
+            period = ncols + 1
+            rows = len(toks) // period
+            if len(toks) % period or toks[ncols::period].count(b")") != rows:
+                self._ragged_insert(data, rs, re_, t, line_at)
+            else:
+                nulls = [0] * ncols
+                if b"NULL" in toks:
+                    i = -1
+                    try:
+                        while True:
+                            i = toks.index(b"NULL", i + 1)
+                            nulls[i % period] += 1
+                    except ValueError:
+                        pass
+                self._count(t, rows, nulls)
+        period = ncols + 1
         # candidate values: tokenise only the lines that hold a prefilter report
         if ends is not None and not self._has_hit(ends, rs, re_):
             return
         if ends is None or self.dialect != "mysql":  # std: one statement per row, strings span lines
-            lines = [(rs, re_)]
+            lines = [(rs, re_, -1)]
         else:
             lo, hi = bisect_right(ends, rs), bisect_right(ends, re_)
             lines = []
             for e in ends[lo:hi]:
                 if lines and e <= lines[-1][1]:
                     continue
-                ls = max(rs, data.rfind(b"\n", 0, e - 1) + 1)
+                lst = data.rfind(b"\n", 0, e - 1) + 1
                 le = data.find(b"\n", e)
-                lines.append((ls, re_ if le == -1 or le > re_ else le))
+                lines.append((max(rs, lst), re_ if le == -1 or le > re_ else le, lst))
         unesc = self._unescape
         std = self.dialect != "mysql"  # '\x3133…' is a bytea in hex only in standard SQL
         pk_i = t.pk_index
+        columns = t.columns
+        found: list[list[tuple]] = [[] for _ in columns]  # candidate values per column, in input order
+        pats_of = self._pats
         # code-point column of a byte position, counted incrementally: an Oracle MySQL dump holds a whole
         # table on one line, and decoding the line prefix for every value was quadratic
         cc = [-1, 0, 0]  # line start, byte position, code points from line start to it
@@ -365,9 +381,14 @@ class SqlDumpReader(Reader):
             return cc[2]
 
         rpos, rcount = rs, row_base
-        for ls, le in lines:
+        for ls, le, lst in lines:
             rcount += data.count(b"\n", rpos, ls)  # MariaDB: one row per line
             rpos = ls
+            if lst >= 0 and ncols:
+                vals = self._row_values(data, ls, le, ncols)
+                if vals is not None:
+                    self._mysql_row(data, vals, ls, lst, rcount + 1, pk_i, ends, found, line_at(ls))
+                    continue
             row_no = rcount
             row: list[re.Match[bytes]] = []
             for m in tok.finditer(data, ls, le):
@@ -388,7 +409,7 @@ class SqlDumpReader(Reader):
                             # boundary character after it (Hyperscan has no look-ahead)
                             if k >= len(ends) or ends[k] > e + 1:
                                 continue
-                            pats = self._pats(s, e)
+                            pats = pats_of(s, e)
                         raw = vm.group()
                         if raw == b"NULL":
                             continue
@@ -398,9 +419,77 @@ class SqlDumpReader(Reader):
                         text = unesc(text) if hexed is None else hexed
                         q = raw.find(b"'")
                         off = col_of(s + (q + 1 if q >= 0 else 0))
-                        out.append(Cell(text, line=line_at(s), offset=off, table=t.name, column=t.columns[ci],
-                                        row=key, context=(t.columns[ci],), patterns=pats))
+                        found[ci].append((text, line_at(s), off, key, pats))
                 row = []
+        self._flush(t, found, out)
+
+    def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[bytes] | None:
+        """The value tokens and ``)`` of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]``, or ``None``
+        when the line is not exactly one such row (then the values are tokenised with positions). One
+        findall: the values sit at known offsets, one comma apart."""
+        vals = self._tok.findall(data, ls, le)
+        if (len(vals) == ncols + 1 and vals[ncols] == b")" and data[ls] == 40  # "("
+                and data.startswith(b",".join(vals[:ncols]) + b")", ls + 1) and data.find(b"\n", ls, le) == -1):
+            return vals
+        return None
+
+    def _mysql_row(self, data: bytes, vals: list[bytes], ls: int, lst: int, row_no: int, pk_i: int | None,
+                   ends: list[int], found: list[list[tuple]], line: int) -> None:
+        """Candidate values of one MySQL row ``(v1,…,vn)`` starting at ``ls`` (line start ``lst``): ``vals``
+        are its n value tokens and ``)``, written with single commas between them."""
+        ncols = len(vals) - 1
+        starts = list(accumulate([len(v) + 1 for v in vals[:ncols]], initial=ls + 1))
+        # value ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
+        # belongs to it (the prefilter may consume the comma or parenthesis after it)
+        lo, hi = bisect_right(ends, starts[0]), bisect_right(ends, starts[ncols])
+        key = None
+        last = -1
+        for i in range(lo, hi):
+            ci = bisect_left(starts, ends[i]) - 1
+            if ci == last:
+                continue
+            last = ci
+            raw = vals[ci]
+            if raw == b"NULL":
+                continue
+            s = starts[ci]
+            pats = self._pats(s, starts[ci + 1] - 1)
+            if key is None:
+                key = str(row_no)
+                if pk_i is not None and _SAFE_ROW_KEY.fullmatch(vals[pk_i]):
+                    key = vals[pk_i].decode()
+            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
+                text = raw[1:-1].decode("utf-8", "replace")
+                s += 1
+            else:
+                text = raw.decode("utf-8", "replace")
+                hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
+                text = unescape_mysql(text) if hexed is None else hexed
+                q = raw.find(b"'")
+                s += q + 1 if q >= 0 else 0
+            off = len(data[lst:s].decode("utf-8", "replace"))
+            found[ci].append((text, line, off, key, pats))
+
+    @staticmethod
+    def _flush(t: TableInfo, found: list[list[tuple]], out: list) -> None:
+        for ci, values in enumerate(found):
+            if values:
+                col = t.columns[ci]
+                out.append(CellBatch(t.name, col, (col,), values))
+
+    def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo) -> bool:
+        """Count the rows and per-column NULLs of MySQL values ``data[rs:re_]`` when every row is written
+        ``(v1,…,vn)`` (what mysqldump writes): one C-level split, no token objects. ``False`` (nothing
+        counted) when any row is not, or something other than separators lies between rows; the value
+        tokeniser then counts and reports ragged rows."""
+        ncols = len(t.columns)
+        parts = mysql_rows(ncols).split(data[rs:re_])
+        period = ncols + 1
+        gaps = parts[::period]
+        if len(parts) % period != 1 or any(g.strip(ROW_GAP) for g in set(gaps)):
+            return False
+        self._count(t, len(gaps) - 1, [parts[i::period].count(b"NULL") for i in range(1, period)])
+        return True
 
     def _ragged_insert(self, data: bytes, rs: int, re_: int, t: TableInfo, line_at) -> int:
         ncols = len(t.columns)
@@ -431,6 +520,23 @@ class SqlDumpReader(Reader):
         return rows
 
     # ------------------------------------------------------------------ COPY blocks
+    @staticmethod
+    def _copy_nulls(data: bytes, rs: int, re_: int, nulls: list[int]) -> bool:
+        """Count the ``\\N`` fields per column of COPY rows ``data[rs:re_]`` with one C-level split when
+        every line has ``len(nulls)`` fields and ends with a newline (no CR); ``False`` (nothing counted)
+        otherwise."""
+        region = data[rs:re_]
+        if b"\r" in region:
+            return False
+        ncols = len(nulls)
+        parts = copy_rows(ncols).split(region)
+        period = ncols + 1
+        if len(parts) % period != 1 or any(parts[::period]):
+            return False
+        for i in range(ncols):
+            nulls[i] += parts[i + 1::period].count(b"\\N")
+        return True
+
     def _copy_region(self, data: bytes, rs: int, re_: int, t: TableInfo, ends, out, line_at) -> None:
         if rs >= re_:
             return
@@ -459,7 +565,8 @@ class SqlDumpReader(Reader):
                 p += len(line) + 1
             self._count(t, good, nulls)
         else:
-            if b"\\N" in data[rs:re_] if re_ - rs < (1 << 16) else data.find(b"\\N", rs, re_) != -1:
+            if (b"\\N" in data[rs:re_] if re_ - rs < (1 << 16) else data.find(b"\\N", rs, re_) != -1) \
+                    and not self._copy_nulls(data, rs, re_, nulls):
                 for m in _COPY_NULL.finditer(data, rs, re_):
                     p = m.start()
                     ls = data.rfind(b"\n", rs, p) + 1 or rs
@@ -487,6 +594,9 @@ class SqlDumpReader(Reader):
                 else:
                     cand.append((ls, le, [e]))
         rpos, rcount = rs, row_base + 1  # incremental row ordinal (candidates are in order)
+        columns = t.columns
+        found: list[list[tuple]] = [[] for _ in columns]  # candidate values per column, in input order
+        pats_of = self._pats
         for ls, le, hit_ends in cand:
             rcount += data.count(b"\n", rpos, ls)
             rpos = ls
@@ -498,21 +608,28 @@ class SqlDumpReader(Reader):
                 continue
             row_no = rcount
             ln = line_at(ls)
-            fs = ls
-            for ci, f in enumerate(fields):
-                fe = fs + len(f)
-                # a report may end one byte past the field: the consumed boundary (tab or newline)
-                if hit_ends is not None:
-                    k = bisect_right(hit_ends, fs)
-                    hit = k < len(hit_ends) and hit_ends[k] <= fe + 1
-                else:
-                    hit = True
-                if f != b"\\N" and hit:
-                    text = unescape_copy(f.decode("utf-8", "replace"))
+            starts = list(accumulate([len(f) + 1 for f in fields], initial=ls))
+            # field ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
+            # belongs to it (the prefilter may consume the tab or newline after it)
+            if hit_ends is None:
+                hit_cols: Iterable[int] = range(ncols)
+            else:
+                hit_cols = []
+                for e in hit_ends:
+                    ci = bisect_left(starts, e) - 1
+                    if 0 <= ci < ncols and (not hit_cols or hit_cols[-1] != ci):
+                        hit_cols.append(ci)
+            for ci in hit_cols:
+                f = fields[ci]
+                if f == b"\\N":
+                    continue
+                fs = starts[ci]
+                text = f.decode("utf-8", "replace")
+                if 92 in f:  # backslash
+                    text = unescape_copy(text)
                     if text[:2] == "\\x":
                         text = decode_hex_literal(text) or text
-                    off = len(data[ls:fs].decode("utf-8", "replace"))
-                    pats = self._pats(fs, fe) if hit_ends is not None else None
-                    out.append(Cell(text, line=ln, offset=off, table=t.name, column=t.columns[ci],
-                                    row=str(row_no), context=(t.columns[ci],), patterns=pats))
-                fs = fe + 1
+                off = fs - ls if fs == ls else len(data[ls:fs].decode("utf-8", "replace"))
+                pats = pats_of(fs, fs + len(f)) if hit_ends is not None else None
+                found[ci].append((text, ln, off, str(row_no), pats))
+        self._flush(t, found, out)

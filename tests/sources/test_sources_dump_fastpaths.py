@@ -1,0 +1,236 @@
+"""The SQL dump readers' fast paths give exactly what the general tokeniser gives.
+
+Fast paths (``piscan.sources.sql_dump``): rows and NULLs of a MySQL INSERT counted with one regex split
+(``_count_rows``), NULL fields of COPY rows counted the same way (``_copy_nulls``), MariaDB row lines read
+from one ``findall`` (``_row_values``), and candidate values handed to the scanner as one ``CellBatch`` per
+column. Each test scans a dump twice, once with every fast path switched off (the general tokeniser and one
+``Cell`` per value, as before they existed), and compares everything a report is made of: findings with
+their line, offsets, row keys and evidence, assets, values counted per column, rows scanned and errors.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import subprocess
+
+import pytest
+
+from piscan.scanner import Scanner, ScanOptions
+from piscan.sources.base import Cell, CellBatch
+from piscan.sources.sql_dump import DUMP_BLOCK, SqlDumpReader
+from piscan.testing.generate import ValueGen
+
+
+def _server(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def _report(path, **kw) -> dict:
+    r = Scanner(ScanOptions(jobs=1, **kw)).scan([str(path)])
+    return {
+        "findings": [f.to_dict() for f in r.findings],
+        "assets": r.assets,
+        "values": r.column_values,
+        "inputs": [{k: v for k, v in i.items() if k != "seconds"} for i in r.inputs],
+        "errors": [e.to_dict() for e in r.errors],
+    }
+
+
+def _general(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Switch every fast path off: the general tokeniser counts and reads rows, one Cell per value."""
+    monkeypatch.setattr(SqlDumpReader, "_count_rows", lambda *a: False)
+    monkeypatch.setattr(SqlDumpReader, "_copy_nulls", staticmethod(lambda *a: False))
+    monkeypatch.setattr(SqlDumpReader, "_row_values", lambda *a: None)
+
+    def flush(t, found, out):
+        for ci, values in enumerate(found):
+            col = t.columns[ci]
+            out.extend(Cell(text, line=line, offset=off, table=t.name, column=col, row=row, context=(col,),
+                            patterns=pats) for text, line, off, row, pats in values)
+
+    monkeypatch.setattr(SqlDumpReader, "_flush", staticmethod(flush))
+
+
+def _spy(f, name: str, used: set[str]):
+    def spy(*a):
+        res = f(*a)
+        if res is not False and res is not None:
+            used.add(name)
+        return res
+    return spy
+
+
+def _same_both_ways(path, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
+    used: set[str] = set()
+    with monkeypatch.context() as m:  # record which fast paths this dump takes
+        for name in ("_count_rows", "_copy_nulls", "_row_values"):
+            spy = _spy(getattr(SqlDumpReader, name), name, used)
+            m.setattr(SqlDumpReader, name, staticmethod(spy) if name == "_copy_nulls" else spy)
+        fast = _report(path, **kw)
+        fast["fast_paths"] = used
+    with monkeypatch.context() as m:
+        _general(m)
+        general = _report(path, **kw)
+    assert {k: v for k, v in fast.items() if k != "fast_paths"} == general
+    return fast
+
+
+def _v(seed: int) -> ValueGen:
+    return ValueGen(random.Random(seed))
+
+
+def test_mysql_rows_of_every_shape(tmp_path, monkeypatch):
+    v = _v(1)
+    ids = [v.resident_id() for _ in range(12)]
+    tels = [v.mobile() for _ in range(12)]
+    dump = tmp_path / "d.sql"
+    dump.write_text(
+        "CREATE TABLE `u` (\n  `id` int NOT NULL,\n  `name` varchar(20),\n  `idc` varchar(20),\n"
+        "  `tel` varchar(20),\n  `memo` text,\n  PRIMARY KEY (`id`)\n);\n"
+        # MariaDB extended INSERT: one row per line; NULLs in several columns, 'NULL' and ',NULL,' as text
+        f"INSERT INTO `u` VALUES (1,'张三','{ids[0]}','{tels[0]}',NULL),\n"
+        f"(2,'a,NULL,b','{ids[1]}',NULL,'NULL'),\n"
+        f"(3,NULL,'{ids[2]}','{tels[2]}','(x); y'),\n"
+        # spaces between values, escapes, doubled quotes, a charset introducer, hex: the general path
+        f"(4, 'spaced', '{ids[3]}', '{tels[3]}', NULL),\n"
+        f"(5,_binary 'bin','{ids[4]}','{tels[4]}','it\\'s ''q'' \\\\ (p)'),\n"
+        f"(6,'{tels[5]}',NULL,NULL,0x{ids[5].encode().hex()}),\n"
+        f"(7,'a\\n{tels[6]}','{ids[6]}','+86{tels[7]}',NULL);\n"
+        # Oracle MySQL: every row of the statement on one line
+        f"INSERT INTO `u` VALUES (8,'a','{ids[7]}','{tels[8]}',NULL),(9,'b','{ids[8]}','{tels[9]}','c');\n"
+        # a ragged row: reported, the other rows still scanned
+        f"INSERT INTO `u` VALUES (10,'x','{ids[9]}'),\n(11,'y','{ids[10]}','{tels[10]}',NULL);\n"
+        # non-integer key, values after a row on the same line, CRLF
+        f"INSERT INTO `u` VALUES (12,'z','{ids[11]}','{tels[11]}',NULL),\r\n(13,'w',NULL,NULL,NULL);\r\n",
+        encoding="utf-8")
+    r = _same_both_ways(dump, monkeypatch, show_values=True)
+    assert r["fast_paths"] == {"_count_rows", "_row_values"}
+    assert len(r["errors"]) == 1 and "row with 3 values" in r["errors"][0]["reason"]
+    rows = {(f["column"], f["row"]) for f in r["findings"] if f["entity_type"] == "CN_RESIDENT_ID"}
+    assert ("idc", "1") in rows and ("idc", "12") in rows and ("memo", "6") in rows
+
+
+def test_copy_rows_of_every_shape(tmp_path, monkeypatch):
+    v = _v(2)
+    ids = [v.resident_id() for _ in range(8)]
+    tels = [v.mobile() for _ in range(8)]
+    dump = tmp_path / "d.sql"
+    dump.write_bytes((
+        "CREATE TABLE public.p (\n    id integer,\n    idc text,\n    tel text,\n    memo text\n);\n\n"
+        "COPY public.p (id, idc, tel, memo) FROM stdin;\n"
+        f"1\t{ids[0]}\t\\N\tx\n"
+        f"2\t\\N\t{tels[1]}\t\\N\n"
+        f"3\t\\Nabc\t{tels[2]}\t{ids[2]}\n"
+        f"4\t{ids[3]}\t{tels[3]}\ta\\t{tels[4]}\n"
+        f"\\N\t{ids[4]}\t\\N\t\\\\N\n"
+        "\\.\n\n"
+        "COPY public.q (id, idc) FROM stdin;\r\n"  # CRLF lines
+        f"1\t{ids[5]}\r\n2\t\\N\r\n"
+        "\\.\r\n\n"
+        "COPY public.r (id, idc, tel) FROM stdin;\n"  # a row with the wrong column count
+        f"1\t{ids[6]}\t{tels[6]}\n2\t{ids[7]}\n3\t\\N\t{tels[7]}\n"
+        "\\.\n").encode())
+    r = _same_both_ways(dump, monkeypatch, show_values=True)
+    assert r["fast_paths"] == {"_copy_nulls"}
+    assert any("row has 2 columns" in e["reason"] for e in r["errors"])
+    assert {a["asset"] for a in r["assets"]} >= {"public.p.idc", "public.p.tel", "public.q.idc", "public.r.idc"}
+
+
+def test_listing_cap_and_blocks(tmp_path, monkeypatch):
+    """Many rows across several 2 MiB blocks, with the listing cap on: the same findings are listed."""
+    v = _v(3)
+    lines = []
+    for i in range(1, 30001):
+        lines.append(f"({i},'{v.resident_id()}','{v.mobile()}',{'NULL' if i % 3 else repr('x' * 40)},"
+                     f"'{'y' * (i % 50)}')")
+    dump = tmp_path / "d.sql"
+    dump.write_text("CREATE TABLE `t` (`id` int, `a` text, `b` text, `c` text, `d` text, PRIMARY KEY (`id`));\n"
+                    + "".join("INSERT INTO `t` VALUES " + ",\n".join(lines[k:k + 997]) + ";\n"
+                              for k in range(0, len(lines), 997)), encoding="utf-8")
+    assert dump.stat().st_size > DUMP_BLOCK
+    r = _same_both_ways(dump, monkeypatch, max_findings_per_asset=50)
+    assert r["values"][(str(dump), "t", "c")] == 10000
+
+
+MYSQL = ["mysql", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4"]
+PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "test"]
+
+
+def _rows(seed: int, n: int) -> list[tuple]:
+    v = _v(seed)
+    rows = []
+    for i in range(1, n + 1):
+        rows.append((i, None if i % 5 == 0 else f"用户{i}", None if i % 7 == 0 else v.resident_id(),
+                     None if i % 3 == 0 else v.mobile(), None if i % 4 else f"备注 {v.card()} it's",
+                     "x" * (i % 13)))
+    return rows
+
+
+def _my_quote(s: str) -> str:
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _std_quote(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _values_sql(rows, quote) -> str:
+    def lit(x):
+        return "NULL" if x is None else str(x) if isinstance(x, int) else quote(x)
+    return ",".join("(" + ",".join(lit(x) for x in r) + ")" for r in rows)
+
+
+@pytest.mark.skipif(not shutil.which("mysqldump") or not _server(3306), reason="MariaDB/mysqldump unavailable")
+@pytest.mark.parametrize("flags", [[], ["--skip-extended-insert"], ["--complete-insert", "--hex-blob"]])
+def test_real_mysqldump(tmp_path, monkeypatch, flags):
+    db = f"piscan_fast_{len(flags)}"
+    rows = _rows(10 + len(flags), 3000)
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4; USE {db};"
+           "CREATE TABLE users (id int primary key, name varchar(20), id_card varchar(20), mobile varchar(20),"
+           " memo text, pad varbinary(20));"
+           f"INSERT INTO users VALUES {_values_sql(rows, _my_quote)};")
+    try:
+        subprocess.run(MYSQL, input=sql, text=True, check=True)
+        dump = tmp_path / "d.sql"
+        with dump.open("wb") as fh:
+            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", *flags, db], stdout=fh, check=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    r = _same_both_ways(dump, monkeypatch)
+    assert not r["errors"]
+    assert r["values"][(str(dump), "users", "mobile")] == sum(1 for x in rows if x[3] is not None)
+
+
+@pytest.mark.skipif(not shutil.which("pg_dump") or not _server(5432), reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [[], ["--inserts"]])
+def test_real_pg_dump(tmp_path, monkeypatch, flags):
+    schema = f"piscan_fast_{len(flags)}"
+    rows = _rows(20 + len(flags), 3000)
+    sql = (f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+           f"CREATE TABLE {schema}.users (id int primary key, name text, id_card text, mobile text, memo text,"
+           " pad text);"
+           f"INSERT INTO {schema}.users VALUES {_values_sql(rows, _std_quote)};")
+    try:
+        subprocess.run(PSQL, input=sql, text=True, check=True)
+        dump = tmp_path / "d.sql"
+        with dump.open("wb") as fh:
+            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
+                           check=True)
+    finally:
+        subprocess.run(PSQL, input=f"DROP SCHEMA IF EXISTS {schema} CASCADE;", text=True, check=False)
+    r = _same_both_ways(dump, monkeypatch)
+    assert not r["errors"]
+    assert r["values"][(str(dump), f"{schema}.users", "memo")] == sum(1 for x in rows if x[4] is not None)
+
+
+def test_cell_batch_is_its_cells():
+    b = CellBatch("t", "c", ("c",), [("13800138000", 3, 5, "7", (1,)), ("x", None, None, None, None)])
+    assert list(b.cells()) == [
+        Cell("13800138000", line=3, offset=5, table="t", column="c", row="7", context=("c",), patterns=(1,)),
+        Cell("x", table="t", column="c", context=("c",))]
