@@ -94,6 +94,38 @@ class Accumulator:
         a.listed += 1
         return True
 
+    def merge(self, part: Accumulator, listed: dict[ColumnKey, list[Finding]]) -> list[Finding]:
+        """Add the statistics of the next part of an input, scanned on its own (a range of a dump scanned
+        by another process, with the same cap): the same counts, samples and listing as if its findings had
+        been added here one by one. ``listed``: per asset, the findings ``part`` listed, in order (the first
+        ``cap`` of them are all that can be listed here). Returns the findings to list."""
+        out: list[Finding] = []
+        for key, w in part._acc.items():
+            a = self._acc.get(key)
+            if a is None:
+                a = self._acc[key] = _Acc()
+                a.kind = w.kind
+            a.total += w.total
+            for ent, counts in w.entities.items():
+                mine = a.entities.get(ent)
+                if mine is None:
+                    a.entities[ent] = dict(counts)
+                else:
+                    for k in ("findings", "full", "masked", "weak_masked"):
+                        mine[k] += counts[k]
+            for ent, fps in w.distinct.items():
+                a.distinct[ent] |= fps
+            a.cells += w.cells
+            # the first new samples of the part are among its first MAX_SAMPLES distinct ones
+            for ev in w.samples:
+                if len(a.samples) < MAX_SAMPLES and ev not in a.samples:
+                    a.samples.append(ev)
+            fs = listed.get(key, ())
+            take = len(fs) if not self.cap else max(0, min(len(fs), self.cap - a.listed))
+            a.listed += take
+            out.extend(fs[:take])
+        return out
+
     def add_cell(self, f: Finding) -> None:
         """Count one structured cell that produced findings (``match_ratio`` numerator); call once per
         cell, after :meth:`add` of one of its findings."""

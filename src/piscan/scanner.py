@@ -145,6 +145,56 @@ def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int, i
     return found, data.count(b"\n"), bad_line
 
 
+def _worker_dump(task: tuple) -> tuple:
+    """Scan one range of a SQL dump (see Scanner._scan_parallel_dump). Returns the range's asset statistics
+    and the findings it lists per asset (at most the cap each: the parent merges them in order), row
+    ordinals as ``int`` counted from the range start."""
+    path, display, kind, start, end, state, first_line, final = task
+    assert _PARENT is not None
+    from piscan.sources.registry import READERS
+
+    reader = READERS[kind](path, display)
+    reader.start_range(start, end, state, first_line=first_line, final=final, ordinal_rows=True)
+    reader.prefilter = _PARENT.detector
+    scan_text = _PARENT.detector.scan_text
+    located = _PARENT.build.located
+    acc = Accumulator(_PARENT.assets.cap)
+    listed: dict[tuple, list[Finding]] = {}
+    nbytes = 0
+    faulted = False
+    try:
+        for item in reader.items():
+            if isinstance(item, CellBatch) and item.column:
+                table, column, context = item.table, item.column, item.context
+                key = (display, table, column)
+                a = acc.asset(display, table, column)
+                for text, line, offset, row, patterns in item.values:
+                    nbytes += len(text)
+                    hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
+                    if hits:
+                        for h in hits:
+                            f = located(h, display, table, column, row)
+                            if acc.record(a, f):
+                                listed.setdefault(key, []).append(f)
+                        a.cells += 1
+                continue
+            for cell in item.cells() if isinstance(item, CellBatch) else (item,):  # lines between statements
+                nbytes += len(cell.text)
+                hits = scan_text(cell.text, context=cell.context, line=cell.line, offset=cell.offset or 0,
+                                 only=cell.patterns)
+                for i, h in enumerate(hits):
+                    f = located(h, display, cell.table, cell.column, cell.row)
+                    if acc.add(f):
+                        listed.setdefault((display, f.table, f.column) if f.column else (display, None, None),
+                                          []).append(f)
+                    if i == 0 and f.column is not None:
+                        acc.add_cell(f)
+    except SourceError:
+        faulted = True  # the scanner rescans from this range's start, in order, for the exact fault report
+    rows = {n: t.rows for n, t in reader.tables.items()}
+    return acc, listed, reader.column_values(), rows, reader.end_state, faulted, nbytes
+
+
 def _sha256_file(path: str, out: list[str]) -> None:
     from piscan.digest import sha256_file
 
@@ -205,6 +255,13 @@ class Scanner:
                 and _is_plain_utf8(path) and self._plain_text(path)):
             self._scan_parallel(path, display, size, jobs, result)
             return
+        # dumps only with a listing cap: uncapped, every finding would cross the process boundary (~7 µs
+        # each to unpickle in this process, as much as the scan saved)
+        if jobs > 1 and size >= self.options.parallel_min_bytes and self.options.max_findings_per_asset:
+            kind = self._splittable_dump(path)
+            if kind is not None:
+                self._scan_parallel_dump(path, display, kind, size, jobs, result)
+                return
         try:
             for reader in open_readers(path, display, self.options.input_type, self.reader_options):
                 self.scan_reader(reader, result)
@@ -230,7 +287,6 @@ class Scanner:
 
     def scan_reader(self, reader, result: ScanResult) -> None:
         display = reader.display_path
-        findings = result.findings
         if hasattr(reader, "prefilter"):
             reader.prefilter = self.detector  # structured readers ask it for validator-gated candidates
         prefilter = self.detector.prefilter
@@ -238,6 +294,18 @@ class Scanner:
         if engine_checks_utf8:
             reader.utf8_checked_elsewhere = True  # one pass over the bytes: no decode just to validate
         cell_counts: dict[tuple[str | None, str | None], int] = {}
+        self._read(reader, display, result, cell_counts, engine_checks_utf8)
+        counts = reader.column_values()
+        for (table, column), n in (cell_counts if counts is None else counts).items():
+            key = (display, table, column)
+            result.column_values[key] = result.column_values.get(key, 0) + n
+        meta = {"path": display, "type": reader.kind, **reader.metadata()}
+        result.inputs.append(meta)
+
+    def _read(self, reader, display: str, result: ScanResult,
+              cell_counts: dict[tuple[str | None, str | None], int], engine_checks_utf8: bool = False) -> None:
+        findings = result.findings
+        prefilter = self.detector.prefilter
         try:
             for item in reader.items():
                 if isinstance(item, Chunk):
@@ -256,12 +324,6 @@ class Scanner:
             result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
         except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
             result.errors.append(ScanError(display, f"{exc.__class__.__name__}: {exc}"))
-        counts = reader.column_values()
-        for (table, column), n in (cell_counts if counts is None else counts).items():
-            key = (display, table, column)
-            result.column_values[key] = result.column_values.get(key, 0) + n
-        meta = {"path": display, "type": reader.kind, **reader.metadata()}
-        result.inputs.append(meta)
 
     def _scan_batch(self, batch: CellBatch, display: str, result: ScanResult,
                     cell_counts: dict[tuple[str | None, str | None], int]) -> None:
@@ -336,6 +398,92 @@ class Scanner:
         result.bytes_scanned += size
         result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest[0],
                               "encoding": "utf-8"})
+
+    def _splittable_dump(self, path: str) -> str | None:
+        """The dump kind of ``path`` when it can be scanned in ranges: an uncompressed SQL dump."""
+        from piscan.sources.compressed import compression_of
+        from piscan.sources.registry import detect_kind
+
+        if self.options.input_type not in (None, "mysqldump", "pg_dump", "sqlite_dump"):
+            return None
+        kind = self.options.input_type or detect_kind(path)
+        if kind not in ("mysqldump", "pg_dump", "sqlite_dump") or compression_of(path) is not None:
+            return None
+        return kind
+
+    def _pool_for_workers(self):
+        global _PARENT
+        if self._pool is None:
+            import multiprocessing as mp
+
+            _ = self.detector.prefilter  # compile before forking, so workers inherit the database
+            _PARENT = self
+            jobs = self.options.jobs or os.cpu_count() or 1
+            self._pool = mp.get_context("fork").Pool(jobs)
+        return self._pool
+
+    def _scan_parallel_dump(self, path: str, display: str, kind: str, size: int, jobs: int,
+                            result: ScanResult) -> None:
+        """Scan a large SQL dump in ranges across processes, with the findings, row keys, line numbers,
+        counts, listing and errors of a serial scan.
+
+        A structure pass (``plan_split``) records the parser state at split points; workers scan the
+        ranges; the parent takes their results in order, adds the rows and lines before each range, and
+        checks that each range ended in the state the next one started from. From the first range that
+        reports a fault or starts in a state its predecessor did not end in, the rest of the dump is
+        scanned here, serially, from that range's verified start state (so fault reports are the serial
+        ones)."""
+        from piscan.sources.registry import READERS
+
+        plan_reader = READERS[kind](path, display)
+        parts = max(jobs * 4, size // (16 << 20))
+        points = plan_reader.plan_split(max(1, size // parts))
+        if not points:
+            self.scan_reader(READERS[kind](path, display), result)
+            return
+        starts = [(0, 1, (None, None, {})), *points]
+        tasks = [(path, display, kind, a, b, state, line, b == size)
+                 for (a, line, state), b in zip(starts, [p[0] for p in points] + [size], strict=True)]
+        rows_before: dict[str, int] = {}
+        counts: dict[tuple[str, str], int] = {}
+        resume: tuple[int, int, Any] | None = None  # (offset, line, state) to rescan from
+        findings = result.findings
+        assets = self.assets
+        for k, (part, listed, values, rows, end_state, faulted, nbytes) in enumerate(
+                self._pool_for_workers().imap(_worker_dump, tasks)):
+            if resume is not None:
+                continue  # results after the range rescanned here
+            task = tasks[k]
+            if faulted or (end_state is None and k + 1 < len(tasks)):
+                resume = (task[3], task[6], task[5])  # rescan from this range's start
+                continue
+            for f in assets.merge(part, listed):
+                if type(f.row) is int:
+                    f.row = str(f.row + rows_before.get(f.table, 0))
+                findings.append(f)
+            for key, n in values.items():
+                counts[key] = counts.get(key, 0) + n
+            for name, n in rows.items():
+                rows_before[name] = rows_before.get(name, 0) + n
+            result.bytes_scanned += nbytes
+            if k + 1 < len(tasks) and end_state != tasks[k + 1][5]:
+                resume = (tasks[k + 1][3], tasks[k + 1][6], end_state)  # the next range started wrong
+        rows_scanned = sum(rows_before.values())
+        if resume is not None:
+            offset, line, state = resume
+            reader = READERS[kind](path, display)
+            reader.start_range(offset, size, state, first_line=line, final=True, rows=rows_before)
+            reader.prefilter = self.detector
+            self._read(reader, display, result, {})
+            for key, n in reader.column_values().items():
+                counts[key] = counts.get(key, 0) + n
+            rows_scanned = sum(t.rows for t in reader.tables.values())
+        for (table, column), n in counts.items():
+            key = (display, table, column)
+            result.column_values[key] = result.column_values.get(key, 0) + n
+        meta = plan_reader.metadata()
+        meta["rows_scanned"] = rows_scanned
+        result.inputs.append({"path": display, "type": kind, **meta})
 
     def _walk_options(self) -> WalkOptions:
         o = self.options

@@ -62,6 +62,29 @@ DUMP_BLOCK = 2 << 20
 MAX_STATEMENT = 64 << 20
 
 
+#: parser state between statements or rows: (mode, database, {table: (columns, primary key)}), where mode
+#: is None or ("insert" | "copy", table)
+DumpState = tuple[tuple[str, str] | None, str | None, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+
+
+class _Window:
+    """At most ``n`` bytes of a binary file from its current position."""
+
+    def __init__(self, fh, n: int) -> None:
+        self.fh = fh
+        self.left = n
+
+    def read(self, size: int = -1) -> bytes:
+        if size < 0 or size > self.left:
+            size = self.left
+        data = self.fh.read(size) if size else b""
+        self.left -= len(data)
+        return data
+
+    def close(self) -> None:
+        self.fh.close()
+
+
 class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
@@ -79,17 +102,31 @@ class SqlDumpReader(Reader):
         # streaming state: None | ("insert", table) | ("copy", table)
         self._mode: tuple[str, TableInfo] | None = None
         self._copy_line = 0
+        # split scanning (see start_range / plan_split)
+        self._range: tuple[int, int] | None = None
+        self._line0 = 0  # line number before the range's first line
+        self._final = True  # the range runs to the end of the dump
+        self._structure = False  # plan_split: statements and tables only, no values
+        self._ordinal: type = str  # row ordinals as text; int in a range (the scanner adds the rows before it)
+        self.end_state: DumpState | None = None
 
     # ------------------------------------------------------------------ driver
-    def items(self) -> Iterator[Cell]:
+    def items(self) -> Iterator[Cell | CellBatch]:
         fh = self.open_binary()
+        rng = self._range
+        if rng is not None:
+            fh.seek(rng[0])
+            fh = _Window(fh, rng[1] - rng[0])
         # 2 MiB blocks: a block's candidate cells are held until the scanner consumes them, so the block
         # size bounds the reader's memory (8 MiB blocks cost ~4x the transient memory for no speed gain)
-        self._ds = ds = DecodedStream(fh, strict=False, allow_binary=True, block_size=DUMP_BLOCK)
+        self._ds = ds = DecodedStream(fh, "utf-8" if rng is not None else None, strict=False, allow_binary=True,
+                                      block_size=DUMP_BLOCK)
         pending = b""
         pending_line = 1
+        line0 = self._line0
         try:
             for block, line in ds.blocks():
+                line += line0
                 if pending:
                     data, first = pending + block, pending_line
                 else:
@@ -102,14 +139,16 @@ class SqlDumpReader(Reader):
                     self._fault(pending_line, "statement longer than 64 MiB (unterminated string?); skipped")
                     pending = b""
                     self._mode = None
-            if pending:
+            if pending and self._final:
                 cells, used = self._parse(pending, pending_line, final=True)
                 yield from cells
+            elif not self._final and not pending:
+                self.end_state = self.state()  # else None: the range does not end between statements
         except SourceError as exc:
             self.faults.append(exc.reason)
         finally:
             fh.close()
-        if self._mode is not None:
+        if self._mode is not None and self._final:
             kind, t = self._mode
             if kind == "copy":
                 self.faults.append(f"COPY block for {t.name} not terminated by \\. (dump truncated?)")
@@ -120,6 +159,73 @@ class SqlDumpReader(Reader):
             if len(f) > 3:  # the first faults and the last one (often the reason the scan stopped)
                 f = [*f[:2], f"… {len(f) - 3} more …", f[-1]]
             raise SourceError("; ".join(f))
+
+    # ------------------------------------------------------------------ split scanning
+    # A large dump is scanned by several processes (Scanner._scan_parallel_dump): plan_split reads it once
+    # without looking at values and records the parser state at block ends where no statement is pending;
+    # each range is scanned by a reader set to its start state (start_range), which hands back the state at
+    # its end (end_state). Equal to the next range's recorded start state, it proves that range started
+    # right; the scanner rescans from the first range where it is not.
+
+    def state(self) -> DumpState:
+        """The parser state between two statements or rows: mode, current database, tables (columns, key)."""
+        mode = None if self._mode is None else (self._mode[0], self._mode[1].name)
+        return mode, self._db, {n: (tuple(t.columns), tuple(t.pk)) for n, t in self.tables.items()}
+
+    def start_range(self, start: int, end: int, state: DumpState, *, first_line: int, final: bool,
+                    rows: dict[str, int] | None = None, ordinal_rows: bool = False) -> None:
+        """Read only bytes ``[start, end)`` of the (uncompressed UTF-8) dump, starting in ``state`` at line
+        ``first_line``, with ``rows`` rows per table before it. ``final``: the range ends the dump (else an
+        open statement at its end is not a fault). ``ordinal_rows``: row ordinals stay ``int`` (counted from
+        the range start) so the caller can add the rows of earlier ranges."""
+        mode, db, tables = state
+        rows = rows or {}
+        self.tables = {n: TableInfo(n, list(c), list(k), rows.get(n, 0)) for n, (c, k) in tables.items()}
+        self._db = db
+        self._mode = None if mode is None else (mode[0], self.tables[mode[1]])
+        self._range = (start, end)
+        self._line0 = first_line - 1
+        self._final = final
+        self._ordinal = int if ordinal_rows else str
+
+    def plan_split(self, every: int) -> list[tuple[int, int, DumpState]] | None:
+        """Split points about ``every`` bytes apart: ``(byte offset, line number there, parser state)``,
+        each at a block end where no statement is pending. Reads the whole dump (and fills ``metadata()``'s
+        size and digest) without tokenising values. ``None`` when the dump cannot be split: not plain UTF-8,
+        or a fault (those are reported by the scan itself)."""
+        self._structure = True
+        fh = self.open_binary()
+        self._ds = ds = DecodedStream(fh, strict=False, allow_binary=True, block_size=DUMP_BLOCK)
+        points: list[tuple[int, int, DumpState]] = []
+        pending = b""
+        pending_line = 1
+        offset = last = 0
+        try:
+            for block, line in ds.blocks():
+                if ds.encoding != "utf-8":
+                    return None
+                data, first = (pending + block, pending_line) if pending else (block, line)
+                _, used = self._parse(data, first, final=False)
+                offset += len(block)
+                pending = data[used:]
+                pending_line = first + data.count(b"\n", 0, used)
+                if len(pending) > MAX_STATEMENT:
+                    return None
+                if not pending and offset - last >= every:
+                    points.append((offset, line + block.count(b"\n"), self.state()))
+                    last = offset
+            if pending:
+                self._parse(pending, pending_line, final=True)
+        except SourceError:
+            return None
+        finally:
+            fh.close()
+            self._structure = False
+        if self.faults or self._mode is not None:
+            return None
+        if points and points[-1][0] >= offset:  # nothing after the last point
+            points.pop()
+        return points
 
     def _fault(self, line: int, what: str) -> None:
         self.faults.append(f"line {line}: {what}")
@@ -152,10 +258,13 @@ class SqlDumpReader(Reader):
     # ------------------------------------------------------------------ parser
     def _parse(self, data: bytes, first_line: int, final: bool) -> tuple[list[Cell | CellBatch], int]:
         """Parse ``data`` (starts at a line or statement boundary); return cells and bytes consumed."""
-        cands = self.prefilter.candidates(data) if self.prefilter is not None else None
+        if self._structure:
+            cands, ends = None, []
+        else:
+            cands = self.prefilter.candidates(data) if self.prefilter is not None else None
+            ends = cands.ends if cands is not None else None
         self._cands = cands  # the region parsers ask it which patterns reported a value
-        ends = cands.ends if cands is not None else None
-        self._extra = extra = self._extra_candidates(data) if ends is not None else []
+        self._extra = extra = self._extra_candidates(data) if ends is not None and not self._structure else []
         if extra:
             ends = sorted(ends + extra)
         out: list[Cell | CellBatch] = []
@@ -325,6 +434,8 @@ class SqlDumpReader(Reader):
         tok = self._tok
         row_base = t.rows
         ncols = len(t.columns)
+        if self._structure and ncols:
+            return
         if not (ncols and self.dialect == "mysql" and self._count_rows(data, rs, re_, t)):
             toks = tok.findall(data, rs, re_)
             if not t.columns:  # no CREATE TABLE and no column list: name columns by position
@@ -397,7 +508,7 @@ class SqlDumpReader(Reader):
                     continue
                 row_no += 1
                 if len(row) == ncols:
-                    key = str(row_no)
+                    key = self._ordinal(row_no)
                     if pk_i is not None and _SAFE_ROW_KEY.fullmatch(row[pk_i].group()):
                         key = row[pk_i].group().decode()
                     for ci, vm in enumerate(row):
@@ -455,7 +566,7 @@ class SqlDumpReader(Reader):
             s = starts[ci]
             pats = self._pats(s, starts[ci + 1] - 1)
             if key is None:
-                key = str(row_no)
+                key = self._ordinal(row_no)
                 if pk_i is not None and _SAFE_ROW_KEY.fullmatch(vals[pk_i]):
                     key = vals[pk_i].decode()
             if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
@@ -538,7 +649,7 @@ class SqlDumpReader(Reader):
         return True
 
     def _copy_region(self, data: bytes, rs: int, re_: int, t: TableInfo, ends, out, line_at) -> None:
-        if rs >= re_:
+        if rs >= re_ or self._structure:
             return
         ncols = len(t.columns)
         rows = data.count(b"\n", rs, re_)
@@ -597,6 +708,7 @@ class SqlDumpReader(Reader):
         columns = t.columns
         found: list[list[tuple]] = [[] for _ in columns]  # candidate values per column, in input order
         pats_of = self._pats
+        ordinal = self._ordinal
         for ls, le, hit_ends in cand:
             rcount += data.count(b"\n", rpos, ls)
             rpos = ls
@@ -631,5 +743,5 @@ class SqlDumpReader(Reader):
                         text = decode_hex_literal(text) or text
                 off = fs - ls if fs == ls else len(data[ls:fs].decode("utf-8", "replace"))
                 pats = pats_of(fs, fs + len(f)) if hit_ends is not None else None
-                found[ci].append((text, ln, off, str(row_no), pats))
+                found[ci].append((text, ln, off, ordinal(row_no), pats))
         self._flush(t, found, out)
