@@ -122,12 +122,16 @@ class FindingBuilder:
 # ---------------------------------------------------------------- parallel scanning of one large file
 # Workers are forked from the scanning process and use its detector and finding builder as they are
 # (compiled database, fingerprint key): nothing is rebuilt, and fingerprints/evidence are computed in
-# parallel too. The parent only renumbers lines.
+# parallel too. Workers count every finding in their own asset statistics and send back only the findings
+# the listing cap lets through; the parent merges the statistics in order and renumbers lines.
 _PARENT: Scanner | None = None
 
 
-def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int, int | None]:
-    """Scan one line-aligned byte range: (findings, newlines in it, first line with invalid UTF-8)."""
+def _worker_scan(task: tuple[str, str, int, int]) -> tuple[Accumulator, list[Finding], int, int | None]:
+    """Scan one line-aligned byte range of a text file: its asset statistics, the findings it lists (at
+    most the listing cap: every finding is counted in the statistics, only these cross the process
+    boundary; line numbers from the range's start), the newlines in it, and its first line with invalid
+    UTF-8."""
     path, display, start, end = task
     assert _PARENT is not None
     with open(path, "rb") as fh:
@@ -135,14 +139,15 @@ def _worker_scan(task: tuple[str, str, int, int]) -> tuple[list[Finding], int, i
         data = fh.read(end - start)
     build = _PARENT.build
     detector = _PARENT.detector
-    found = [build(h, display) for h in detector.scan_chunk(data, 1)]
+    acc = Accumulator(_PARENT.assets.cap)
+    found = [f for f in (build(h, display) for h in detector.scan_chunk(data, 1)) if acc.add(f)]
     bad_line = None
     if not detector.prefilter.validates_utf8 or detector.prefilter.invalid_utf8 >= 0:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             bad_line = 1 + data.count(b"\n", 0, exc.start)
-    return found, data.count(b"\n"), bad_line
+    return acc, found, data.count(b"\n"), bad_line
 
 
 def _worker_dump(task: tuple) -> tuple:
@@ -383,10 +388,10 @@ class Scanner:
         line_base = 0
         tasks = [(path, display, a, b) for a, b in ranges]
         bad_line = None
-        for found, nl, bad in self._pool.imap(_worker_scan, tasks):
+        for part, found, nl, bad in self._pool.imap(_worker_scan, tasks):
             for f in found:
                 f.line = (f.line or 1) + line_base
-                self._emit(result.findings, f)
+            result.findings.extend(self.assets.merge(part, {(display, None, None): found}))
             if bad is not None and bad_line is None:
                 bad_line = bad + line_base
             line_base += nl

@@ -55,12 +55,17 @@ def test_every_engine_gives_identical_findings(corpus, engine):
     assert [_key(f) for f in other.findings] == [_key(f) for f in base.findings]
 
 
-def test_parallel_scan_keeps_exact_line_numbers(corpus):
+@pytest.mark.parametrize("cap", [0, 50])
+def test_parallel_scan_keeps_exact_line_numbers(corpus, cap):
+    """Split across processes: the same findings (line numbers included), listing and asset statistics as
+    one process, with every finding listed (cap 0) or only the first ``cap`` (workers then send back only
+    those and their statistics)."""
     _, path = corpus
-    one = Scanner(ScanOptions(jobs=1)).scan([str(path)])
-    two = Scanner(ScanOptions(jobs=2, parallel_min_bytes=1)).scan([str(path)])
-    assert len(one.findings) > 1000
+    one = Scanner(ScanOptions(jobs=1, max_findings_per_asset=cap)).scan([str(path)])
+    two = Scanner(ScanOptions(jobs=2, parallel_min_bytes=1, max_findings_per_asset=cap)).scan([str(path)])
+    assert len(one.findings) == (cap or len(one.findings)) and len(one.findings) >= 50
     assert [_key(f) for f in two.findings] == [_key(f) for f in one.findings]
+    assert two.assets == one.assets and one.assets[0]["findings_total"] > 1000
     assert two.inputs[0]["sha256"] == one.inputs[0]["sha256"]
 
 
