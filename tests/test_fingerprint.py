@@ -17,3 +17,9 @@ def test_fingerprint_is_hmac_sha256_for_short_long_and_block_sized_keys():
             expected = hmac.new(key, f"{entity}:{value}".encode(), hashlib.sha256).hexdigest()[:32]
             assert fp(entity, value) == expected
             assert fp(entity, value) == expected  # the precomputed pads are copied, never consumed
+
+
+def test_person_is_the_first_64_bits_of_the_fingerprint():
+    fp = Fingerprinter(b"piscan-test-fingerprint-key")
+    for value in ("13812345678", "11010519491231002X", "6222020200112233446"):
+        assert fp.person("CN_MOBILE_PHONE", value) == int(fp("CN_MOBILE_PHONE", value)[:16], 16)

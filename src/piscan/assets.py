@@ -71,28 +71,47 @@ class Accumulator:
             a.kind = "column"
         return a
 
+    def file_asset(self, path: str) -> _Acc:
+        """The statistics of text file ``path`` (as :meth:`add` keys a finding without a column)."""
+        a = self._acc.get((path, None, None))
+        if a is None:
+            a = self._acc[(path, None, None)] = _Acc()
+        return a
+
     def record(self, a: _Acc, f: Finding) -> bool:
         """Count ``f`` in its asset ``a``; return whether it should be listed in the report."""
-        a.total += 1
-        e = a.entities.get(f.entity_type)
-        if e is None:
-            e = a.entities[f.entity_type] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
-        e["findings"] += 1
-        if f.masked:
-            e["masked"] += 1
-            if f.attributes.get("weak_mask"):
-                e["weak_masked"] += 1
-        else:
-            e["full"] += 1
-            if f.fingerprint:
-                a.distinct[f.entity_type].add(int(f.fingerprint[:16], 16))
-        samples = a.samples
-        if len(samples) < MAX_SAMPLES and f.evidence not in samples:
-            samples.append(f.evidence)
+        self.count(a, f.entity_type, f.masked, bool(f.attributes.get("weak_mask")),
+                   int(f.fingerprint[:16], 16) if f.fingerprint and not f.masked else None, f.evidence)
         if self.cap and a.listed >= self.cap:
             return False
         a.listed += 1
         return True
+
+    def full(self, a: _Acc) -> bool:
+        """Whether ``a`` lists no more findings: the scanner then counts hits with :meth:`count` and
+        never builds their :class:`Finding` (a PI-dense dump column has millions past the cap)."""
+        return bool(self.cap) and a.listed >= self.cap
+
+    def count(self, a: _Acc, entity: str, masked: bool, weak_mask: bool, person: int | None,
+              evidence: str) -> None:
+        """Count one finding in ``a`` without listing it. ``person``: the first 64 bits of its keyed
+        fingerprint (``Fingerprinter.person``) for a full value, ``None`` for a masked one."""
+        a.total += 1
+        e = a.entities.get(entity)
+        if e is None:
+            e = a.entities[entity] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
+        e["findings"] += 1
+        if masked:
+            e["masked"] += 1
+            if weak_mask:
+                e["weak_masked"] += 1
+        else:
+            e["full"] += 1
+            if person is not None:
+                a.distinct[entity].add(person)
+        samples = a.samples
+        if len(samples) < MAX_SAMPLES and evidence not in samples:
+            samples.append(evidence)
 
     def merge(self, part: Accumulator, listed: dict[ColumnKey, list[Finding]]) -> list[Finding]:
         """Add the statistics of the next part of an input, scanned on its own (a range of a dump scanned

@@ -119,6 +119,13 @@ class FindingBuilder:
         )
 
 
+def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprinter) -> None:
+    """Count a hit that its asset ``a`` will not list (``acc.full(a)``: the listing cap is reached) without
+    building its Finding: the statistics need only its entity, masking, person fingerprint and evidence."""
+    acc.count(a, hit.entity, hit.masked, bool(hit.attributes.get("weak_mask")),
+              None if hit.masked else fingerprinter.person(hit.entity, hit.normalised), hit.evidence)
+
+
 # ---------------------------------------------------------------- parallel scanning of one large file
 # Workers are forked from the scanning process and use its detector and finding builder as they are
 # (compiled database, fingerprint key): nothing is rebuilt, and fingerprints/evidence are computed in
@@ -140,7 +147,15 @@ def _worker_scan(task: tuple[str, str, int, int]) -> tuple[Accumulator, list[Fin
     build = _PARENT.build
     detector = _PARENT.detector
     acc = Accumulator(_PARENT.assets.cap)
-    found = [f for f in (build(h, display) for h in detector.scan_chunk(data, 1)) if acc.add(f)]
+    a = acc.file_asset(display)
+    found: list[Finding] = []
+    for h in detector.scan_chunk(data, 1):
+        if acc.full(a):
+            count_unlisted(acc, a, h, _PARENT.fingerprinter)
+        else:
+            f = build(h, display)
+            if acc.record(a, f):
+                found.append(f)
     bad_line = None
     if not detector.prefilter.validates_utf8 or detector.prefilter.invalid_utf8 >= 0:
         try:
@@ -163,6 +178,7 @@ def _worker_dump(task: tuple) -> tuple:
     reader.prefilter = _PARENT.detector
     scan_text = _PARENT.detector.scan_text
     located = _PARENT.build.located
+    fingerprinter = _PARENT.fingerprinter
     acc = Accumulator(_PARENT.assets.cap)
     listed: dict[tuple, list[Finding]] = {}
     nbytes = 0
@@ -178,6 +194,9 @@ def _worker_dump(task: tuple) -> tuple:
                     hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
                     if hits:
                         for h in hits:
+                            if acc.full(a):
+                                count_unlisted(acc, a, h, fingerprinter)
+                                continue
                             f = located(h, display, table, column, row)
                             if acc.record(a, f):
                                 listed.setdefault(key, []).append(f)
@@ -315,8 +334,12 @@ class Scanner:
             for item in reader.items():
                 if isinstance(item, Chunk):
                     result.bytes_scanned += len(item.data)
+                    a = self.assets.file_asset(display)
                     for hit in self.detector.scan_chunk(item.data, item.first_line):
-                        self._emit(findings, self.build(hit, display))
+                        if self.assets.full(a):
+                            count_unlisted(self.assets, a, hit, self.fingerprinter)
+                        else:
+                            self._emit(findings, self.build(hit, display))
                     if engine_checks_utf8 and prefilter.invalid_utf8 >= 0:
                         reader.note_invalid_utf8(item)
                 elif isinstance(item, CellBatch):
@@ -348,10 +371,14 @@ class Scanner:
         acc = self.assets
         a = acc.asset(display, table, column)
         findings = result.findings
+        fingerprinter = self.fingerprinter
         for text, line, offset, row, patterns in values:
             hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
             if hits:
                 for hit in hits:
+                    if acc.full(a):
+                        count_unlisted(acc, a, hit, fingerprinter)
+                        continue
                     f = located(hit, display, table, column, row)
                     if acc.record(a, f):
                         findings.append(f)
