@@ -126,6 +126,28 @@ def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprin
               None if hit.masked else fingerprinter.person(hit.entity, hit.normalised), hit.evidence)
 
 
+def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, display: str,
+                      listed: list[Finding]) -> None:
+    """Scan one column's cells (``batch.column`` set) into ``acc`` and append the findings its listing cap
+    lets through to ``listed``; the asset is looked up once, hits past the cap are only counted."""
+    table, column, context = batch.table, batch.column, batch.context
+    scan_text = scanner.detector.scan_text
+    located = scanner.build.located
+    fingerprinter = scanner.fingerprinter
+    a = acc.asset(display, table, column)
+    for text, line, offset, row, patterns in batch.values:
+        hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
+        if hits:
+            for hit in hits:
+                if acc.full(a):
+                    count_unlisted(acc, a, hit, fingerprinter)
+                    continue
+                f = located(hit, display, table, column, row)
+                if acc.record(a, f):
+                    listed.append(f)
+            a.cells += 1
+
+
 # ---------------------------------------------------------------- parallel scanning of one large file
 # Workers are forked from the scanning process and use its detector and finding builder as they are
 # (compiled database, fingerprint key): nothing is rebuilt, and fingerprints/evidence are computed in
@@ -178,7 +200,6 @@ def _worker_dump(task: tuple) -> tuple:
     reader.prefilter = _PARENT.detector
     scan_text = _PARENT.detector.scan_text
     located = _PARENT.build.located
-    fingerprinter = _PARENT.fingerprinter
     acc = Accumulator(_PARENT.assets.cap)
     listed: dict[tuple, list[Finding]] = {}
     nbytes = 0
@@ -186,21 +207,9 @@ def _worker_dump(task: tuple) -> tuple:
     try:
         for item in reader.items():
             if isinstance(item, CellBatch) and item.column:
-                table, column, context = item.table, item.column, item.context
-                key = (display, table, column)
-                a = acc.asset(display, table, column)
-                for text, line, offset, row, patterns in item.values:
-                    nbytes += len(text)
-                    hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
-                    if hits:
-                        for h in hits:
-                            if acc.full(a):
-                                count_unlisted(acc, a, h, fingerprinter)
-                                continue
-                            f = located(h, display, table, column, row)
-                            if acc.record(a, f):
-                                listed.setdefault(key, []).append(f)
-                        a.cells += 1
+                nbytes += sum(len(v[0]) for v in item.values)
+                scan_column_batch(_PARENT, acc, item, display,
+                                  listed.setdefault((display, item.table, item.column), []))
                 continue
             for cell in item.cells() if isinstance(item, CellBatch) else (item,):  # lines between statements
                 nbytes += len(cell.text)
@@ -357,7 +366,7 @@ class Scanner:
                     cell_counts: dict[tuple[str | None, str | None], int]) -> None:
         """The Cell branch of :meth:`scan_reader` for a batch of one column's cells: the same findings,
         counts and listing, with the per-column work (asset lookup, context, location) done once."""
-        table, column, context = batch.table, batch.column, batch.context
+        table, column = batch.table, batch.column
         values = batch.values
         if not column:  # not a column asset: findings go to the file, one cell at a time
             for cell in batch.cells():
@@ -366,23 +375,7 @@ class Scanner:
         result.bytes_scanned += sum(len(v[0]) for v in values)
         ck = (table, column)
         cell_counts[ck] = cell_counts.get(ck, 0) + len(values)
-        scan_text = self.detector.scan_text
-        located = self.build.located
-        acc = self.assets
-        a = acc.asset(display, table, column)
-        findings = result.findings
-        fingerprinter = self.fingerprinter
-        for text, line, offset, row, patterns in values:
-            hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
-            if hits:
-                for hit in hits:
-                    if acc.full(a):
-                        count_unlisted(acc, a, hit, fingerprinter)
-                        continue
-                    f = located(hit, display, table, column, row)
-                    if acc.record(a, f):
-                        findings.append(f)
-                a.cells += 1
+        scan_column_batch(self, self.assets, batch, display, result.findings)
 
     def _scan_cell(self, item: Cell, display: str, result: ScanResult,
                    cell_counts: dict[tuple[str | None, str | None], int]) -> None:

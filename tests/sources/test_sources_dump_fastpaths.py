@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
 import subprocess
 
 import pytest
@@ -21,14 +20,7 @@ from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.base import Cell, CellBatch
 from piscan.sources.sql_dump import DUMP_BLOCK, SqlDumpReader
 from piscan.testing.generate import ValueGen
-
-
-def _server(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
+from piscan.testing.services import listening
 
 
 def _report(path, **kw) -> dict:
@@ -186,7 +178,7 @@ def _values_sql(rows, quote) -> str:
     return ",".join("(" + ",".join(lit(x) for x in r) + ")" for r in rows)
 
 
-@pytest.mark.skipif(not shutil.which("mysqldump") or not _server(3306), reason="MariaDB/mysqldump unavailable")
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
 @pytest.mark.parametrize("flags", [[], ["--skip-extended-insert"], ["--complete-insert", "--hex-blob"]])
 def test_real_mysqldump(tmp_path, monkeypatch, flags):
     db = f"piscan_fast_{len(flags)}"
@@ -207,7 +199,7 @@ def test_real_mysqldump(tmp_path, monkeypatch, flags):
     assert r["values"][(str(dump), "users", "mobile")] == sum(1 for x in rows if x[3] is not None)
 
 
-@pytest.mark.skipif(not shutil.which("pg_dump") or not _server(5432), reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.skipif(not shutil.which("pg_dump") or not listening(5432), reason="PostgreSQL/pg_dump unavailable")
 @pytest.mark.parametrize("flags", [[], ["--inserts"]])
 def test_real_pg_dump(tmp_path, monkeypatch, flags):
     schema = f"piscan_fast_{len(flags)}"

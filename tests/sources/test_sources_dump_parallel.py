@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
 import subprocess
 
 import pytest
@@ -19,14 +18,7 @@ import piscan.sources.sql_dump as sql_dump
 from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.sql_dump import SqlDumpReader
 from piscan.testing.generate import ValueGen
-
-
-def _server(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
+from piscan.testing.services import listening
 
 
 def _report(path, jobs: int, cap: int) -> dict:
@@ -90,7 +82,7 @@ PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "tes
 TABLES = ("users", "guests")
 
 
-@pytest.mark.skipif(not shutil.which("mysqldump") or not _server(3306), reason="MariaDB/mysqldump unavailable")
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
 @pytest.mark.parametrize("flags", [[], ["--skip-extended-insert"]])
 def test_real_mysqldump_split(tmp_path, monkeypatch, small_blocks, flags):
     db = f"piscan_par_{len(flags)}"
@@ -113,7 +105,7 @@ def test_real_mysqldump_split(tmp_path, monkeypatch, small_blocks, flags):
     assert rows and all(x.isdigit() for x in rows)
 
 
-@pytest.mark.skipif(not shutil.which("pg_dump") or not _server(5432), reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.skipif(not shutil.which("pg_dump") or not listening(5432), reason="PostgreSQL/pg_dump unavailable")
 def test_real_pg_dump_split(tmp_path, monkeypatch, small_blocks):
     schema = "piscan_par"
     sql = f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"

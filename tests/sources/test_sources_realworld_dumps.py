@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import socket
 import sqlite3
 import subprocess
 
@@ -21,14 +20,7 @@ import pytest
 
 from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.generate import ValueGen
-
-
-def _server(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1):
-            return True
-    except OSError:
-        return False
+from piscan.testing.services import listening
 
 
 def _values(seed: int) -> tuple[str, str, str, str, str]:
@@ -55,7 +47,7 @@ def _assert_planted(path, planted: dict[str, tuple[str, str]]) -> None:
 MYSQL = ["mysql", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4"]
 
 
-@pytest.mark.skipif(not shutil.which("mysqldump") or not _server(3306), reason="MariaDB/mysqldump unavailable")
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
 @pytest.mark.parametrize("flags", [[], ["--hex-blob"], ["--hex-blob", "--skip-extended-insert", "--compact"]])
 def test_mysqldump_escapes_and_hex_blobs(tmp_path, flags):
     rid, phone, card, phone2, rid2 = _values(len(flags))
@@ -78,7 +70,7 @@ def test_mysqldump_escapes_and_hex_blobs(tmp_path, flags):
 PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "test"]
 
 
-@pytest.mark.skipif(not shutil.which("pg_dump") or not _server(5432), reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.skipif(not shutil.which("pg_dump") or not listening(5432), reason="PostgreSQL/pg_dump unavailable")
 @pytest.mark.parametrize("flags", [[], ["--column-inserts"], ["--rows-per-insert=100"]])
 def test_pg_dump_escapes_and_bytea(tmp_path, flags):
     rid, phone, card, phone2, rid2 = _values(10 + len(flags))
