@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
 
 import pytest
 
@@ -20,7 +19,7 @@ from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.base import Cell, CellBatch
 from piscan.sources.sql_dump import DUMP_BLOCK, SqlDumpReader
 from piscan.testing.generate import ValueGen
-from piscan.testing.services import listening
+from piscan.testing.services import listening, real_mysqldump, real_pg_dump
 
 
 def _report(path, **kw) -> dict:
@@ -150,9 +149,6 @@ def test_listing_cap_and_blocks(tmp_path, monkeypatch):
     assert r["values"][(str(dump), "t", "c")] == 10000
 
 
-MYSQL = ["mysql", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4"]
-PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "test"]
-
 
 def _rows(seed: int, n: int) -> list[tuple]:
     v = _v(seed)
@@ -187,13 +183,7 @@ def test_real_mysqldump(tmp_path, monkeypatch, flags):
            "CREATE TABLE users (id int primary key, name varchar(20), id_card varchar(20), mobile varchar(20),"
            " memo text, pad varbinary(20));"
            f"INSERT INTO users VALUES {_values_sql(rows, _my_quote)};")
-    try:
-        subprocess.run(MYSQL, input=sql, text=True, check=True)
-        dump = tmp_path / "d.sql"
-        with dump.open("wb") as fh:
-            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", *flags, db], stdout=fh, check=True)
-    finally:
-        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    dump = real_mysqldump(sql, db, tmp_path / "d.sql", flags)
     r = _same_both_ways(dump, monkeypatch)
     assert not r["errors"]
     assert r["values"][(str(dump), "users", "mobile")] == sum(1 for x in rows if x[3] is not None)
@@ -208,14 +198,7 @@ def test_real_pg_dump(tmp_path, monkeypatch, flags):
            f"CREATE TABLE {schema}.users (id int primary key, name text, id_card text, mobile text, memo text,"
            " pad text);"
            f"INSERT INTO {schema}.users VALUES {_values_sql(rows, _std_quote)};")
-    try:
-        subprocess.run(PSQL, input=sql, text=True, check=True)
-        dump = tmp_path / "d.sql"
-        with dump.open("wb") as fh:
-            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
-                           check=True)
-    finally:
-        subprocess.run(PSQL, input=f"DROP SCHEMA IF EXISTS {schema} CASCADE;", text=True, check=False)
+    dump = real_pg_dump(sql, schema, tmp_path / "d.sql", flags)
     r = _same_both_ways(dump, monkeypatch)
     assert not r["errors"]
     assert r["values"][(str(dump), f"{schema}.users", "memo")] == sum(1 for x in rows if x[4] is not None)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
 
 import pytest
 
@@ -18,7 +17,7 @@ import piscan.sources.sql_dump as sql_dump
 from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.sql_dump import SqlDumpReader
 from piscan.testing.generate import ValueGen
-from piscan.testing.services import listening
+from piscan.testing.services import listening, real_mysqldump, real_pg_dump
 
 
 def _report(path, jobs: int, cap: int) -> dict:
@@ -77,8 +76,6 @@ def _sql(rows) -> str:
     return ",".join("(" + ",".join(lit(x) for x in r) + ")" for r in rows)
 
 
-MYSQL = ["mysql", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4"]
-PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "test"]
 TABLES = ("users", "guests")
 
 
@@ -91,14 +88,7 @@ def test_real_mysqldump_split(tmp_path, monkeypatch, small_blocks, flags):
         key = "id int primary key" if k == 0 else "id int"  # guests: no key, rows are ordinals
         sql += (f"CREATE TABLE {table} ({key}, name varchar(20), id_card varchar(20), mobile varchar(20),"
                 f" memo text, pad text); INSERT INTO {table} VALUES {_sql(_rows(k, 2500))};")
-    try:
-        subprocess.run(MYSQL, input=sql, text=True, check=True)
-        dump = tmp_path / "d.sql"
-        with dump.open("wb") as fh:
-            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", "--net-buffer-length=16384", *flags, db],
-                           stdout=fh, check=True)
-    finally:
-        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    dump = real_mysqldump(sql, db, tmp_path / "d.sql", ["--net-buffer-length=16384", *flags])
     r = _same_serial_and_parallel(dump, monkeypatch)
     assert not r["errors"] and r["inputs"][0]["rows_scanned"] == 5000
     rows = {f["row"] for f in r["findings"] if f["table"] == "guests"}
@@ -112,13 +102,7 @@ def test_real_pg_dump_split(tmp_path, monkeypatch, small_blocks):
     for k, table in enumerate(TABLES):
         sql += (f"CREATE TABLE {schema}.{table} (id int, name text, id_card text, mobile text, memo text, pad text);"
                 f"INSERT INTO {schema}.{table} VALUES {_sql(_rows(10 + k, 2500))};")
-    try:
-        subprocess.run(PSQL, input=sql, text=True, check=True)
-        dump = tmp_path / "d.sql"
-        with dump.open("wb") as fh:
-            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, "test"], stdout=fh, check=True)
-    finally:
-        subprocess.run(PSQL, input=f"DROP SCHEMA IF EXISTS {schema} CASCADE;", text=True, check=False)
+    dump = real_pg_dump(sql, schema, tmp_path / "d.sql")
     r = _same_serial_and_parallel(dump, monkeypatch)
     assert not r["errors"] and r["inputs"][0]["rows_scanned"] == 5000
 

@@ -20,7 +20,7 @@ import pytest
 
 from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.generate import ValueGen
-from piscan.testing.services import listening
+from piscan.testing.services import listening, real_mysqldump, real_pg_dump
 
 
 def _values(seed: int) -> tuple[str, str, str, str, str]:
@@ -44,8 +44,6 @@ def _assert_planted(path, planted: dict[str, tuple[str, str]]) -> None:
         assert found.get(value) == [where], (value, where, found.get(value))
 
 
-MYSQL = ["mysql", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4"]
-
 
 @pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
 @pytest.mark.parametrize("flags", [[], ["--hex-blob"], ["--hex-blob", "--skip-extended-insert", "--compact"]])
@@ -56,18 +54,10 @@ def test_mysqldump_escapes_and_hex_blobs(tmp_path, flags):
            "CREATE TABLE t (id int primary key, memo text, raw blob);"
            f"INSERT INTO t VALUES (1, 'addr\\n{phone}\\t{rid}', CAST('{card}' AS BINARY)),"
            f"(2, 'x\\r\\n{phone2}', X'00FF{rid2.encode().hex()}00');")
-    try:
-        subprocess.run(MYSQL, input=sql, text=True, check=True)
-        dump = tmp_path / "d.sql"
-        with dump.open("wb") as fh:
-            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", *flags, db], stdout=fh, check=True)
-    finally:
-        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    dump = real_mysqldump(sql, db, tmp_path / "d.sql", flags)
     _assert_planted(dump, {phone: ("t", "memo"), rid: ("t", "memo"), phone2: ("t", "memo"),
                            card: ("t", "raw"), rid2: ("t", "raw")})
 
-
-PSQL = ["psql", "-h127.0.0.1", "-Upostgres", "-q", "-v", "ON_ERROR_STOP=1", "test"]
 
 
 @pytest.mark.skipif(not shutil.which("pg_dump") or not listening(5432), reason="PostgreSQL/pg_dump unavailable")
@@ -79,14 +69,7 @@ def test_pg_dump_escapes_and_bytea(tmp_path, flags):
            f'CREATE TABLE {schema}."Users" (id int primary key, "memo text" text, raw bytea);'
            f"INSERT INTO {schema}.\"Users\" VALUES (1, E'\\t{phone}\\n{rid}', convert_to('{card}', 'UTF8')),"
            f"(2, E'a\\\\{phone2}', '\\x00ff'::bytea || convert_to('{rid2}', 'UTF8'));")
-    try:
-        subprocess.run(PSQL, input=sql, text=True, check=True)
-        dump = tmp_path / "d.sql"
-        with dump.open("wb") as fh:
-            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
-                           check=True)
-    finally:
-        subprocess.run(PSQL, input=f"DROP SCHEMA IF EXISTS {schema} CASCADE;", text=True, check=False)
+    dump = real_pg_dump(sql, schema, tmp_path / "d.sql", flags)
     t = f"{schema}.Users"
     _assert_planted(dump, {phone: (t, "memo text"), rid: (t, "memo text"), phone2: (t, "memo text"),
                            card: (t, "raw"), rid2: (t, "raw")})
