@@ -220,3 +220,31 @@ def test_utf8_invalid_pattern_agrees_with_pythons_decoder():
         except UnicodeDecodeError:
             valid = False
         assert flagged(b) == (not valid), b
+
+
+def test_utf8_bom_files_get_the_invalid_byte_check(tmp_path):
+    """UTF-8 with a BOM (Windows editors, Excel CSV exports) is checked like UTF-8: an invalid byte is a
+    scan error naming its line (a decoder used to replace it silently); the BOM is hashed, never counted
+    as a character."""
+    import codecs
+    import hashlib
+
+    from piscan.sources import text as text_mod
+
+    body = f"手机{PHONE}\nok\n坏 \xff 字节\n身份证{ID}\n".encode().replace("\xff".encode(), b"\xff")
+    log = tmp_path / "bom.log"
+    log.write_bytes(codecs.BOM_UTF8 + body)
+    for engine in ("hyperscan", "re"):
+        r = scan(log, engine=engine)
+        assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(3)], engine
+        assert [(f.line, f.start) for f in r.findings] == [(1, 2), (4, 3)], engine
+        assert r.inputs[0]["encoding"] == "utf-8-sig"
+        assert r.inputs[0]["sha256"] == hashlib.sha256(log.read_bytes()).hexdigest()
+    good = tmp_path / "good.log"
+    good.write_bytes(codecs.BOM_UTF8 + body.replace(b"\xff", b"x"))
+    assert not scan(good).errors
+    csv = tmp_path / "users.csv"
+    csv.write_bytes(codecs.BOM_UTF8 + f"id,mobile\n1,{PHONE}\n2,\xff\n3,{PHONE}\n".encode("latin-1"))
+    r = scan(csv)
+    assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(3)]
+    assert {f.column for f in r.findings} == {"mobile"} and len(r.findings) == 2

@@ -122,6 +122,7 @@ class DecodedStream:
         self.block_size = block_size
         self.allow_binary = allow_binary
         self.size = 0
+        self._utf8 = encoding in (None, "utf-8", "utf-8-sig")
         self.sha256: str | None = None
         self.bad_line: int | None = None
 
@@ -136,10 +137,19 @@ class DecodedStream:
                     raise SourceError("binary file (NUL bytes in the first 64 KiB), skipped", kind="skipped")
                 enc = "utf-8"
             self.encoding = enc
-            decoder = None if enc == "utf-8" else codecs.getincrementaldecoder(enc)("replace")
+            # UTF-8 with a BOM is UTF-8 after its first three bytes: it gets the same invalid-byte check
+            # (a decoder would replace bad bytes silently); the BOM is hashed but is no character
+            self._utf8 = enc in ("utf-8", "utf-8-sig")
+            decoder = None if self._utf8 else codecs.getincrementaldecoder(enc)("replace")
             line = 1
             rest = b""
             buf = head
+            if enc == "utf-8-sig" and head.startswith(codecs.BOM_UTF8):
+                digest.update(codecs.BOM_UTF8)
+                self.size += len(codecs.BOM_UTF8)
+                buf = head[len(codecs.BOM_UTF8):]
+                if not buf:  # a file that is only a BOM: read on, or an empty first block ends the loop
+                    buf = fh.read(self.block_size)
             while True:
                 digest.update(buf)
                 self.size += len(buf)
@@ -169,7 +179,7 @@ class DecodedStream:
 
     def note_invalid(self, data: bytes, line: int) -> None:
         """The block ``data`` starting at ``line`` holds invalid UTF-8: remember the first bad line."""
-        if self.bad_line is not None or self.encoding != "utf-8" or not self.strict:
+        if self.bad_line is not None or not self._utf8 or not self.strict:
             return
         try:
             data.decode("utf-8")
@@ -177,7 +187,7 @@ class DecodedStream:
             self.bad_line = line + data.count(b"\n", 0, exc.start)
 
     def _check(self, data: bytes, line: int) -> bytes:
-        if self.encoding != "utf-8" or not self.strict or not self.verify_utf8:
+        if not self._utf8 or not self.strict or not self.verify_utf8:
             return data
         try:
             data.decode("utf-8")
