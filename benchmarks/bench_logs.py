@@ -22,7 +22,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def generate(path: Path, mb: int, seed: int = 11) -> None:
+def generate(path: Path, mb: int, seed: int = 11, pi_every: int = 40) -> None:
     from piscan.testing.generate import LineGen
 
     gen = LineGen(seed)
@@ -30,7 +30,7 @@ def generate(path: Path, mb: int, seed: int = 11) -> None:
     written = 0
     with path.open("w", encoding="utf-8") as fh:
         while written < target:
-            block = "\n".join(ln.text for ln in gen.corpus(20_000, 40)) + "\n"
+            block = "\n".join(ln.text for ln in gen.corpus(20_000, pi_every)) + "\n"
             fh.write(block)
             written += len(block.encode("utf-8"))
 
@@ -54,12 +54,13 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--engine", default="auto")
     ap.add_argument("--data", type=Path, default=HERE / "data")
+    ap.add_argument("--pi-every", type=int, default=40, help="one line in N holds PI (the issue's 40 by default)")
     args = ap.parse_args()
     args.data.mkdir(exist_ok=True)
-    path = args.data / f"mixed-{args.mb}mb.log"
+    path = args.data / (f"mixed-{args.mb}mb.log" if args.pi_every == 40 else f"mixed-{args.mb}mb-pi{args.pi_every}.log")
     if not path.exists():
         t0 = time.perf_counter()
-        generate(path, args.mb)
+        generate(path, args.mb, pi_every=args.pi_every)
         print(f"generated {path} in {time.perf_counter() - t0:.1f}s")
     size = path.stat().st_size
     print(f"input: {size / 1e6:.1f} MB, {sum(1 for _ in path.open('rb'))} lines")
