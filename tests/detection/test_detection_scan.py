@@ -3,6 +3,8 @@ bad input, no raw values anywhere, start-up time, and precision/recall on a gene
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import subprocess
@@ -77,8 +79,16 @@ def test_chunk_boundaries_do_not_lose_or_shift_findings(tmp_path, monkeypatch):
     path.write_text("\n".join(ln.text for ln in lines) + "\n", encoding="utf-8")
     big = Scanner(ScanOptions(jobs=1)).scan([str(path)])
     monkeypatch.setattr(text_mod, "CHUNK_SIZE", 4099)  # many chunks, cut mid-line
+    with path.open("rb") as fh:
+        blocks = [b for b, _ in text_mod.DecodedStream(fh).blocks()]
+    assert len(blocks) > 50 and all(b.endswith(b"\n") for b in blocks)
+    assert b"".join(blocks) == path.read_bytes()
     small = Scanner(ScanOptions(jobs=1)).scan([str(path)])
     assert [_key(f) for f in small.findings] == [_key(f) for f in big.findings]
+    # the same bytes from a decompressing stream (the reader that joins partial lines across reads)
+    stream = gzip.GzipFile(fileobj=io.BytesIO(gzip.compress(path.read_bytes())))
+    streamed = [b for b, _ in text_mod.DecodedStream(stream).blocks()]
+    assert b"".join(streamed) == path.read_bytes() and len(streamed) > 50
 
 
 def test_long_single_line_json(tmp_path):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
@@ -112,14 +113,14 @@ class DecodedStream:
     """
 
     def __init__(self, fh: BinaryIO, encoding: str | None = None, *, strict: bool = True,
-                 block_size: int = CHUNK_SIZE, allow_binary: bool = False, verify_utf8: bool = True) -> None:
+                 block_size: int | None = None, allow_binary: bool = False, verify_utf8: bool = True) -> None:
         self.fh = fh
         self.encoding = encoding
         self.strict = strict
         # False: the consumer's byte engine checks UTF-8 in its own pass and calls note_invalid() for a
         # block it found invalid (then the block is scanned as read; stage 2 decodes lines with U+FFFD)
         self.verify_utf8 = verify_utf8
-        self.block_size = block_size
+        self.block_size = block_size if block_size is not None else CHUNK_SIZE  # read now: tests shrink it
         self.allow_binary = allow_binary
         self.size = 0
         self._utf8 = encoding in (None, "utf-8", "utf-8-sig")
@@ -129,7 +130,9 @@ class DecodedStream:
     def blocks(self) -> Iterator[tuple[bytes, int]]:
         fh = self.fh
         digest = hashlib.sha256()
+        plain_file = type(fh) is io.BufferedReader and fh.seekable()
         try:
+            base = fh.tell() if plain_file else 0
             head = fh.read(SNIFF)
             enc = self.encoding or sniff_encoding(head)
             if enc is None:
@@ -144,31 +147,36 @@ class DecodedStream:
             line = 1
             rest = b""
             buf = head
+            start = 0
             if enc == "utf-8-sig" and head.startswith(codecs.BOM_UTF8):
                 digest.update(codecs.BOM_UTF8)
                 self.size += len(codecs.BOM_UTF8)
-                buf = head[len(codecs.BOM_UTF8):]
+                start = len(codecs.BOM_UTF8)
+                buf = head[start:]
                 if not buf:  # a file that is only a BOM: read on, or an empty first block ends the loop
                     buf = fh.read(self.block_size)
-            while True:
-                digest.update(buf)
-                self.size += len(buf)
-                eof = not buf
-                data = rest + decoder.decode(buf, final=eof).encode("utf-8") if decoder is not None else rest + buf
-                if eof:
-                    if data:
-                        yield self._check(data, line), line
-                    break
-                cut = data.rfind(b"\n")
-                if cut == -1:
-                    rest = data
-                    if len(rest) > MAX_LINE:
-                        raise SourceError(f"line {line} longer than 512 MiB; scan stopped")
-                else:
-                    out, rest = data[:cut + 1], data[cut + 1:]
-                    yield self._check(out, line), line
-                    line += out.count(b"\n")
-                buf = fh.read(self.block_size)
+            if decoder is None and plain_file:
+                yield from self._file_blocks(fh, base + start, digest)  # a plain file: line-aligned reads
+            else:
+                while True:
+                    digest.update(buf)
+                    self.size += len(buf)
+                    eof = not buf
+                    data = rest + decoder.decode(buf, final=eof).encode("utf-8") if decoder is not None else rest + buf
+                    if eof:
+                        if data:
+                            yield self._check(data, line), line
+                        break
+                    cut = data.rfind(b"\n")
+                    if cut == -1:
+                        rest = data
+                        if len(rest) > MAX_LINE:
+                            raise SourceError(f"line {line} longer than 512 MiB; scan stopped")
+                    else:
+                        out, rest = data[:cut + 1], data[cut + 1:]
+                        yield self._check(out, line), line
+                        line += out.count(b"\n")
+                    buf = fh.read(self.block_size)
         except OSError as exc:
             raise SourceError(f"read error: {exc.strerror or exc}") from None
         except EOFError as exc:
@@ -176,6 +184,40 @@ class DecodedStream:
         self.sha256 = digest.hexdigest()
         if self.bad_line is not None:
             raise SourceError(invalid_utf8_reason(self.bad_line))
+
+    def _file_blocks(self, fh: io.BufferedReader, pos: int, digest: Any) -> Iterator[tuple[bytes, int]]:
+        """Blocks of a plain UTF-8 file read straight to a line end: each block is one ``read`` of exactly
+        its bytes (find the first newline past ``block_size``, then read up to it), so no block is built by
+        joining a carried-over partial line to the next read and slicing it off again (two copies of
+        every byte)."""
+        line = 1
+        while True:
+            end = self._line_end(fh, pos, pos + self.block_size, line)
+            fh.seek(pos)
+            data = fh.read(end - pos) if end > pos else b""
+            if not data:
+                return
+            digest.update(data)
+            self.size += len(data)
+            yield self._check(data, line), line
+            line += data.count(b"\n")
+            pos += len(data)
+
+    @staticmethod
+    def _line_end(fh: io.BufferedReader, pos: int, target: int, line: int) -> int:
+        """Offset just past the first newline at or after ``target`` (the file's end if none)."""
+        fh.seek(target)
+        at = target
+        while True:
+            probe = fh.read(1 << 16)
+            if not probe:
+                return at
+            nl = probe.find(b"\n")
+            if nl != -1:
+                return at + nl + 1
+            at += len(probe)
+            if at - pos > MAX_LINE:
+                raise SourceError(f"line {line} longer than 512 MiB; scan stopped")
 
     def note_invalid(self, data: bytes, line: int) -> None:
         """The block ``data`` starting at ``line`` holds invalid UTF-8: remember the first bad line."""
