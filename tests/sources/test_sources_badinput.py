@@ -248,3 +248,28 @@ def test_utf8_bom_files_get_the_invalid_byte_check(tmp_path):
     r = scan(csv)
     assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(3)]
     assert {f.column for f in r.findings} == {"mobile"} and len(r.findings) == 2
+
+
+def test_undecodable_bytes_in_gb18030_and_utf16_are_reported(tmp_path):
+    """Transcoded encodings report bytes they cannot decode too (a corrupted or cut GBK log), with the
+    line, and the rest of the file is still scanned."""
+    from piscan.sources import text as text_mod
+
+    gbk = tmp_path / "gbk.log"
+    good = [f"第{i}行 用户手机：{PHONE}\r\n".encode("gbk") for i in range(1, 200)]
+    good[120] = "第121行 坏".encode("gbk") + b"\x81\x20" + " 结束\r\n".encode("gbk")  # a lead byte, no trail
+    gbk.write_bytes(b"".join(good))
+    r = scan(gbk)
+    assert r.inputs[0]["encoding"] == "gb18030"
+    assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(121, "gb18030")]
+    assert len(r.findings) == 198 and {f.line for f in r.findings} == set(range(1, 200)) - {121}
+    clean = tmp_path / "clean.log"
+    clean.write_bytes(b"".join(f"第{i}行 手机：{PHONE}，符号\ufffd照旧\r\n".encode("gb18030") for i in range(50)))
+    r = scan(clean)
+    assert not r.errors and len(r.findings) == 50  # a U+FFFD written in the file is no decoding error
+    u16 = tmp_path / "u16.log"
+    u16.write_bytes(f"手机：{PHONE}\n".encode("utf-16") + "第二行\n".encode("utf-16-le") + b"\x00\xd8"
+                    + "\n".encode("utf-16-le") + f"tel {PHONE}\n".encode("utf-16-le"))  # a lone surrogate
+    r = scan(u16)
+    assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(3, "utf-16")]
+    assert len(r.findings) == 2

@@ -44,12 +44,10 @@ def sniff_encoding(head: bytes) -> str | None:
     bad = head.decode("utf-8", "replace").count("\ufffd")
     if bad * 20 < nonascii:
         return "utf-8"
-    try:
-        head.decode("gb18030")
+    # GB18030 the same way: a few undecodable sequences (a corrupted or cut GBK log) keep the encoding,
+    # and the stream reports them, instead of mangling every Chinese character as invalid UTF-8
+    if head.decode("gb18030", "replace").count("\ufffd") * 20 < nonascii:
         return "gb18030"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3:
-            return "gb18030"
     return "utf-8"  # decoded with replacement, reported
 
 
@@ -100,8 +98,25 @@ def stream_metadata(ds: DecodedStream | None, encoding: str | None = None) -> di
     return {"size": ds.size, "sha256": ds.sha256, "encoding": ds.encoding}
 
 
-def invalid_utf8_reason(line: int) -> str:
-    return f"invalid UTF-8 from line {line} (bytes replaced with U+FFFD; the rest of the file was scanned)"
+def invalid_utf8_reason(line: int, encoding: str = "UTF-8") -> str:
+    return f"invalid {encoding} from line {line} (bytes replaced with U+FFFD; the rest of the file was scanned)"
+
+
+class _Undecodable:
+    """How many byte sequences the transcoding decoders (GB18030, UTF-16) could not decode: they replace
+    them through the ``piscan-replace`` error handler, which counts, so the stream can report the first."""
+
+    count = 0
+
+
+def _replace_and_count(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    _Undecodable.count += 1
+    return "\ufffd", exc.end
+
+
+codecs.register_error("piscan-replace", _replace_and_count)
 
 
 class DecodedStream:
@@ -143,7 +158,7 @@ class DecodedStream:
             # UTF-8 with a BOM is UTF-8 after its first three bytes: it gets the same invalid-byte check
             # (a decoder would replace bad bytes silently); the BOM is hashed but is no character
             self._utf8 = enc in ("utf-8", "utf-8-sig")
-            decoder = None if self._utf8 else codecs.getincrementaldecoder(enc)("replace")
+            decoder = None if self._utf8 else codecs.getincrementaldecoder(enc)("piscan-replace")
             line = 1
             rest = b""
             buf = head
@@ -162,7 +177,15 @@ class DecodedStream:
                     digest.update(buf)
                     self.size += len(buf)
                     eof = not buf
-                    data = rest + decoder.decode(buf, final=eof).encode("utf-8") if decoder is not None else rest + buf
+                    if decoder is not None:
+                        seen = _Undecodable.count
+                        text = decoder.decode(buf, final=eof)
+                        if _Undecodable.count != seen and self.bad_line is None and self.strict:
+                            # ``rest`` holds no newline: the first replacement's line counts from ``line``
+                            self.bad_line = line + text.count("\n", 0, max(0, text.find("\ufffd")))
+                        data = rest + text.encode("utf-8")
+                    else:
+                        data = rest + buf
                     if eof:
                         if data:
                             yield self._check(data, line), line
@@ -183,7 +206,7 @@ class DecodedStream:
             raise SourceError(f"truncated compressed stream: {exc}") from None
         self.sha256 = digest.hexdigest()
         if self.bad_line is not None:
-            raise SourceError(invalid_utf8_reason(self.bad_line))
+            raise SourceError(invalid_utf8_reason(self.bad_line, "UTF-8" if self._utf8 else self.encoding or "?"))
 
     def _file_blocks(self, fh: io.BufferedReader, pos: int, digest: Any) -> Iterator[tuple[bytes, int]]:
         """Blocks of a plain UTF-8 file read straight to a line end: each block is one ``read`` of exactly
