@@ -22,6 +22,7 @@ import hashlib
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 ENV_VAR = "PISCAN_FINGERPRINT_KEY"
 
@@ -86,18 +87,19 @@ class Fingerprinter:
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in k))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in k))
 
-    def __call__(self, entity_type: str, normalised_value: str) -> str:
+    def _hmac(self, entity_type: str, normalised_value: str) -> Any:
+        """The finished HMAC-SHA256 state of ``entity_type:normalised_value``."""
         inner = self._inner.copy()
         inner.update(f"{entity_type}:{normalised_value}".encode())
         outer = self._outer.copy()
         outer.update(inner.digest())
-        return outer.hexdigest()[:32]  # = hmac.new(key, msg, sha256).hexdigest()[:32] (tested)
+        return outer
+
+    def __call__(self, entity_type: str, normalised_value: str) -> str:
+        # = hmac.new(key, msg, sha256).hexdigest()[:32] (tested)
+        return self._hmac(entity_type, normalised_value).hexdigest()[:32]
 
     def person(self, entity_type: str, normalised_value: str) -> int:
         """The first 64 bits of the fingerprint as an integer (``int(fingerprint[:16], 16)``): what the
         per-asset statistics count distinct persons by."""
-        inner = self._inner.copy()
-        inner.update(f"{entity_type}:{normalised_value}".encode())
-        outer = self._outer.copy()
-        outer.update(inner.digest())
-        return int.from_bytes(outer.digest()[:8], "big")
+        return int.from_bytes(self._hmac(entity_type, normalised_value).digest()[:8], "big")
