@@ -56,11 +56,7 @@ class Accumulator:
         """Record ``f``; return whether it should be listed in the report."""
         if f.column:
             return self.record(self.asset(f.path, f.table, f.column), f)
-        a = self._acc.get((f.path, None, None))
-        if a is None:
-            a = self._acc[(f.path, None, None)] = _Acc()
-            a.kind = "manifest" if f.permission else "file"
-        return self.record(a, f)
+        return self.record(self.file_asset(f.path, "manifest" if f.permission else "file"), f)
 
     def asset(self, path: str, table: str | None, column: str) -> _Acc:
         """The statistics of column asset ``(path, table, column)`` (``column`` non-empty), created on first
@@ -71,11 +67,12 @@ class Accumulator:
             a.kind = "column"
         return a
 
-    def file_asset(self, path: str) -> _Acc:
-        """The statistics of text file ``path`` (as :meth:`add` keys a finding without a column)."""
+    def file_asset(self, path: str, kind: str = "file") -> _Acc:
+        """The statistics of file ``path`` (a finding without a column), created as ``kind`` on first use."""
         a = self._acc.get((path, None, None))
         if a is None:
             a = self._acc[(path, None, None)] = _Acc()
+            a.kind = kind
         return a
 
     def record(self, a: _Acc, f: Finding) -> bool:
