@@ -22,6 +22,7 @@ from piscan.fingerprint import Fingerprinter, load_key
 from piscan.sources.base import Cell, CellBatch, Chunk, SourceError
 from piscan.sources.live_db import safe_url
 from piscan.sources.registry import open_readers
+from piscan.sources.text import first_invalid_line, invalid_utf8_reason
 from piscan.sources.walk import WalkOptions, is_url
 from piscan.sources.walk import iter_targets as walk_targets
 
@@ -126,6 +127,20 @@ def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprin
               None if hit.masked else fingerprinter.person(hit.entity, hit.normalised), hit.evidence)
 
 
+def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line: int, display: str,
+                    listed: list[Finding]) -> None:
+    """Scan a line-aligned chunk of text file ``display`` into ``acc`` and append the findings its listing
+    cap lets through to ``listed``; hits past the cap are only counted."""
+    a = acc.file_asset(display)
+    for hit in scanner.detector.scan_chunk(data, first_line):
+        if acc.full(a):
+            count_unlisted(acc, a, hit, scanner.fingerprinter)
+            continue
+        f = scanner.build(hit, display)
+        if acc.record(a, f):
+            listed.append(f)
+
+
 def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, display: str,
                       listed: list[Finding]) -> None:
     """Scan one column's cells (``batch.column`` set) into ``acc`` and append the findings its listing cap
@@ -166,24 +181,13 @@ def _worker_scan(task: tuple[str, str, int, int]) -> tuple[Accumulator, list[Fin
     with open(path, "rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
-    build = _PARENT.build
-    detector = _PARENT.detector
     acc = Accumulator(_PARENT.assets.cap)
-    a = acc.file_asset(display)
     found: list[Finding] = []
-    for h in detector.scan_chunk(data, 1):
-        if acc.full(a):
-            count_unlisted(acc, a, h, _PARENT.fingerprinter)
-        else:
-            f = build(h, display)
-            if acc.record(a, f):
-                found.append(f)
+    scan_text_chunk(_PARENT, acc, data, 1, display, found)
+    prefilter = _PARENT.detector.prefilter
     bad_line = None
-    if not detector.prefilter.validates_utf8 or detector.prefilter.invalid_utf8 >= 0:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            bad_line = 1 + data.count(b"\n", 0, exc.start)
+    if not prefilter.validates_utf8 or prefilter.invalid_utf8 >= 0:
+        bad_line = first_invalid_line(data, 1)
     return acc, found, data.count(b"\n"), bad_line
 
 
@@ -343,12 +347,7 @@ class Scanner:
             for item in reader.items():
                 if isinstance(item, Chunk):
                     result.bytes_scanned += len(item.data)
-                    a = self.assets.file_asset(display)
-                    for hit in self.detector.scan_chunk(item.data, item.first_line):
-                        if self.assets.full(a):
-                            count_unlisted(self.assets, a, hit, self.fingerprinter)
-                        else:
-                            self._emit(findings, self.build(hit, display))
+                    scan_text_chunk(self, self.assets, item.data, item.first_line, display, findings)
                     if engine_checks_utf8 and prefilter.invalid_utf8 >= 0:
                         reader.note_invalid_utf8(item)
                 elif isinstance(item, CellBatch):
@@ -417,8 +416,6 @@ class Scanner:
             line_base += nl
         hasher.join()
         if bad_line is not None:
-            from piscan.sources.text import invalid_utf8_reason
-
             result.errors.append(ScanError(display, invalid_utf8_reason(bad_line)))
         result.bytes_scanned += size
         result.inputs.append({"path": display, "type": "text", "size": size, "sha256": digest[0],

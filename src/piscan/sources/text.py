@@ -98,6 +98,15 @@ def stream_metadata(ds: DecodedStream | None, encoding: str | None = None) -> di
     return {"size": ds.size, "sha256": ds.sha256, "encoding": ds.encoding}
 
 
+def first_invalid_line(data: bytes, line: int) -> int | None:
+    """The line of the first invalid UTF-8 in ``data`` (whose first line is ``line``); ``None`` if valid."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return line + data.count(b"\n", 0, exc.start)
+    return None
+
+
 def invalid_utf8_reason(line: int, encoding: str = "UTF-8") -> str:
     return f"invalid {encoding} from line {line} (bytes replaced with U+FFFD; the rest of the file was scanned)"
 
@@ -138,7 +147,6 @@ class DecodedStream:
         self.block_size = block_size if block_size is not None else CHUNK_SIZE  # read now: tests shrink it
         self.allow_binary = allow_binary
         self.size = 0
-        self._utf8 = encoding in (None, "utf-8", "utf-8-sig")
         self.sha256: str | None = None
         self.bad_line: int | None = None
 
@@ -155,9 +163,6 @@ class DecodedStream:
                     raise SourceError("binary file (NUL bytes in the first 64 KiB), skipped", kind="skipped")
                 enc = "utf-8"
             self.encoding = enc
-            # UTF-8 with a BOM is UTF-8 after its first three bytes: it gets the same invalid-byte check
-            # (a decoder would replace bad bytes silently); the BOM is hashed but is no character
-            self._utf8 = enc in ("utf-8", "utf-8-sig")
             decoder = None if self._utf8 else codecs.getincrementaldecoder(enc)("piscan-replace")
             line = 1
             rest = b""
@@ -242,25 +247,27 @@ class DecodedStream:
             if at - pos > MAX_LINE:
                 raise SourceError(f"line {line} longer than 512 MiB; scan stopped")
 
+    @property
+    def _utf8(self) -> bool:
+        """UTF-8 with a BOM is UTF-8 after its first three bytes: it gets the same invalid-byte check (a
+        decoder would replace bad bytes silently); the BOM is hashed but is no character."""
+        return self.encoding in ("utf-8", "utf-8-sig")
+
     def note_invalid(self, data: bytes, line: int) -> None:
         """The block ``data`` starting at ``line`` holds invalid UTF-8: remember the first bad line."""
         if self.bad_line is not None or not self._utf8 or not self.strict:
             return
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            self.bad_line = line + data.count(b"\n", 0, exc.start)
+        self.bad_line = first_invalid_line(data, line)
 
     def _check(self, data: bytes, line: int) -> bytes:
         if not self._utf8 or not self.strict or not self.verify_utf8:
             return data
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            if self.bad_line is None:
-                self.bad_line = line + data.count(b"\n", 0, exc.start)
-            return data.decode("utf-8", "replace").encode("utf-8")
-        return data
+        bad = first_invalid_line(data, line)
+        if bad is None:
+            return data
+        if self.bad_line is None:
+            self.bad_line = bad
+        return data.decode("utf-8", "replace").encode("utf-8")
 
 
 class TextReader(Reader):
