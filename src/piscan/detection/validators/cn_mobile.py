@@ -79,13 +79,11 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     number = compact(candidate)
     if len(number) != 11 or number[0] != "1" or not number.isdigit():
         return None
-    table = segments()
-    seg = number[:3] if number[:3] in table else number[:4] if number[:4] in table else \
-        number[:5] if number[:5] in table else None
+    seg = segment_of(number)
     if seg is None:
         return None
     attrs: dict[str, Any] = {}
-    carrier = table[seg]
+    carrier = segments()[seg]
     if carrier:
         attrs["carrier"] = carrier
     delta = 0.0
