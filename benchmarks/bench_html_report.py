@@ -17,6 +17,7 @@ from pathlib import Path
 
 from piscan.reports import outputs
 from piscan.risk import assess, load_risk_pack
+from piscan.testing.reports import report_document
 
 ENTS = [
     ("CN_RESIDENT_ID", "CNPI001", "110105********002X"),
@@ -47,26 +48,7 @@ def make_doc(n: int) -> dict:
             f.update(path="dump.sql", table="shop.users", column=ent.lower(), row=str(i), line=i + 1)
         findings.append(f)
     findings.sort(key=lambda f: (f["path"], f.get("table") or "", f.get("column") or "", f["line"]))
-    paths = sorted({f["path"] for f in findings})
-    return {
-        "schema_version": "1.0",
-        "tool": {"name": "piscan", "version": "bench"},
-        "rule_packs": [],
-        "rules": [],
-        "scan": {
-            "started_at": "",
-            "finished_at": "",
-            "seconds": 0,
-            "roots": ["."],
-            "fingerprint": {"algorithm": "HMAC-SHA256/128", "key_id": "bench"},
-            "options": {},
-        },
-        "inputs": [{"path": p, "type": "sql" if p.endswith(".sql") else "text"} for p in paths],
-        "summary": {"findings": n, "masked": 0, "unmasked": n, "by_entity": {}, "by_rule": {}},
-        "findings": findings,
-        "assets": [],
-        "errors": [],
-    }
+    return report_document(findings, kinds={f["path"]: "sql" for f in findings if f["path"].endswith(".sql")})
 
 
 def main() -> None:

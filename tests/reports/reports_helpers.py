@@ -14,6 +14,7 @@ from typing import Any
 from piscan.reports.json_report import build
 from piscan.risk import assess, load_risk_pack
 from piscan.scanner import Scanner, ScanOptions
+from piscan.testing.reports import report_document
 
 HERE = Path(__file__).parent
 GOLDEN_LOG = HERE / "data" / "golden.log"
@@ -88,44 +89,10 @@ def finding(
     return d
 
 
-def make_doc(
-    findings: list[dict[str, Any]],
-    kinds: dict[str, str] | None = None,
-    assets: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    kinds = kinds or {}
-    paths = sorted({f["path"] for f in findings} | set(kinds))
-    return {
-        "schema_version": "1.0",
-        "tool": {"name": "piscan", "version": "0.0.0"},
-        "rule_packs": [],
-        "rules": [],
-        "scan": {
-            "started_at": "",
-            "finished_at": "",
-            "seconds": 0,
-            "roots": paths,
-            "fingerprint": {"algorithm": "HMAC-SHA256/128", "key_id": "test"},
-            "options": {},
-        },
-        "inputs": [{"path": p, "type": kinds.get(p, "text")} for p in paths],
-        "summary": {
-            "findings": len(findings),
-            "masked": sum(f["masked"] for f in findings),
-            "unmasked": sum(not f["masked"] for f in findings),
-            "by_entity": {},
-            "by_rule": {},
-        },
-        "findings": findings,
-        "assets": assets or [],
-        "errors": [],
-    }
-
-
 def rate(
     findings: list[dict[str, Any]],
     kinds: dict[str, str] | None = None,
     assets: list | None = None,
     **policy: Any,
 ) -> dict[str, Any]:
-    return assess(make_doc(findings, kinds, assets), load_risk_pack(overrides=policy or None))
+    return assess(report_document(findings, kinds, assets), load_risk_pack(overrides=policy or None))
