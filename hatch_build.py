@@ -15,7 +15,6 @@ platform-specific files.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
@@ -50,19 +49,19 @@ class CompileHook(BuildHookInterface):
         if self.target_name != "wheel":
             return
         root = Path(self.root)
+        native = _native(root)
         if version == "editable":  # start clean: a failed compile must not leave old extensions behind
             for old in (root / "src" / "piscan").rglob("*.so"):
                 old.unlink()
-            (root / "src" / "piscan" / "detection" / _native(root).MANIFEST).unlink(missing_ok=True)
+            (root / "src" / "piscan" / "detection" / native.MANIFEST).unlink(missing_ok=True)
         if os.environ.get("PISCAN_PURE_PYTHON"):
             _say("PISCAN_PURE_PYTHON is set: pure-Python install")
             return
         try:
-            built = self._compile(root)
+            built = self._compile(root, native)
         except (Exception, SystemExit) as exc:  # no compiler, no mypyc, a type error (mypyc exits): pure Python
             _say(f"mypyc compilation skipped ({exc.__class__.__name__}: {exc}); installing pure Python")
             return
-        native = _native(root)
         manifest = f"piscan/detection/{native.MANIFEST}"
         (self._tmp / manifest).write_text(json.dumps(self._digests, indent=1, sort_keys=True), encoding="utf-8")
         if version == "editable":
@@ -76,14 +75,12 @@ class CompileHook(BuildHookInterface):
             build_data["force_include"][str(self._tmp / rel)] = rel
         _say(f"compiled {len(built)} extension modules into the wheel")
 
-    def _compile(self, root: Path) -> list[str]:
+    def _compile(self, root: Path, native: Any) -> list[str]:
         from mypyc.build import mypycify
         from setuptools import Distribution
 
-        native = _native(root)
         paths = [str(Path("src", *m.split(".")).with_suffix(".py")) for m in native.COMPILED]
-        self._digests = {m: hashlib.sha256((root / p).read_bytes()).hexdigest()
-                         for m, p in zip(native.COMPILED, paths, strict=True)}
+        self._digests = native.source_digests()  # what piscan.native.guard() compares at run time
         self._tmp = Path(tempfile.mkdtemp(prefix="piscan-mypyc-"))
         cwd = os.getcwd()
         os.chdir(root)

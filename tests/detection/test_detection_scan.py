@@ -189,3 +189,16 @@ def _timed() -> float:
     r = subprocess.run([sys.executable, "-m", "piscan.cli", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and "piscan" in r.stdout
     return time.perf_counter() - t0
+
+
+def test_columns_after_multibyte_characters_on_candidate_lines():
+    """Stage 2 maps the prefilter's byte offsets to characters; lines with one 2-byte character (the
+    case a byte-length test mistook for ASCII), CJK text and CRLF keep exact columns."""
+    from piscan.detection.detector import Detector
+    from piscan.detection.rules import load_packs
+
+    d = Detector(load_packs([]))
+    for line, start in [("é 13812345678 x\n", 2), ("éé手机13812345678\r\n", 4), ("a 13812345678\r\n", 2),
+                        ("café tel:13812345678 ok\n", 9)]:
+        hits = d.scan_chunk(line.encode("utf-8"))
+        assert [(h.start, h.end, h.value) for h in hits] == [(start, start + 11, "13812345678")], line

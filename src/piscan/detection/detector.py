@@ -339,7 +339,7 @@ class Detector:
                 if only is not None:
                     lo = min(r[2] for r in line_reports)
                     hi = max(r[0] for r in line_reports)
-                    if len(text) == le - ls or len(text) == le - ls - 1:  # ASCII: bytes are characters
+                    if text.isascii():  # bytes are characters
                         window = (lo - ls, hi - ls)
                     else:  # characters wholly before each byte offset
                         window = (len(data[ls:lo].decode("utf-8", "ignore")),
