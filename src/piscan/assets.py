@@ -79,7 +79,7 @@ class Accumulator:
         """Count ``f`` in its asset ``a``; return whether it should be listed in the report."""
         self.count(a, f.entity_type, f.masked, bool(f.attributes.get("weak_mask")),
                    int(f.fingerprint[:16], 16) if f.fingerprint and not f.masked else None, f.evidence)
-        if self.cap and a.listed >= self.cap:
+        if self.full(a):
             return False
         a.listed += 1
         return True
