@@ -42,6 +42,18 @@ def _say(msg: str) -> None:
     print(f"piscan build: {msg}", file=sys.stderr)
 
 
+def _byte_compile(package: Path) -> None:
+    """Write ``__pycache__`` for an editable install, as pip does for a regular one: without it every run
+    compiles ~150 modules from source (0.25 s of start-up here, more where ``PYTHONDONTWRITEBYTECODE`` is
+    set, which stops Python from caching them itself). Best effort: a read-only tree just starts slower."""
+    import compileall
+
+    try:
+        compileall.compile_dir(str(package), quiet=2, workers=0)
+    except OSError as exc:
+        _say(f"byte-compiling skipped ({exc})")
+
+
 class CompileHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
@@ -54,6 +66,8 @@ class CompileHook(BuildHookInterface):
             for old in (root / "src" / "piscan").rglob("*.so"):
                 old.unlink()
             (root / "src" / "piscan" / "detection" / native.MANIFEST).unlink(missing_ok=True)
+        if version == "editable":
+            _byte_compile(root / "src" / "piscan")
         if os.environ.get("PISCAN_PURE_PYTHON"):
             _say("PISCAN_PURE_PYTHON is set: pure-Python install")
             return

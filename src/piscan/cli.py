@@ -95,7 +95,6 @@ def scan(ctx: click.Context, **_params) -> None:
     """
     from piscan.ci.pipeline import UsageError, execute, finish, prepare
     from piscan.reports import outputs as out
-    from piscan.reports.special_report import load_org
     from piscan.risk.policy import load_policy_file, load_risk_pack
 
     run = prepare(ctx, scan)
@@ -106,7 +105,11 @@ def scan(ctx: click.Context, **_params) -> None:
     # risk rules and organisation config are loaded (and validated) before the scan, not after
     pack = load_risk_pack(overrides=load_policy_file(p["risk_policy"]) if p.get("risk_policy") else None,
                           sensitive_id_view=p.get("sensitive_id_view"))
-    org = load_org(p.get("org_config"))
+    org: dict = {}
+    if p.get("org_config"):  # (the special report's module loads Jinja2: only when it is needed)
+        from piscan.reports.special_report import load_org
+
+        org = load_org(p["org_config"])
     result = execute(run)
     doc, gate = finish(result, run, pack)
     max_results = p.get("sarif_max_results")
