@@ -67,6 +67,12 @@ def provinces() -> frozenset[str]:
     return frozenset(codes)
 
 
+def foreigner_provinces() -> frozenset[str]:
+    """2-digit provinces of acceptance a foreigner permanent-residence ID (``9`` + province) can carry: the
+    mainland ones of :func:`provinces` (not 71 Taiwan, 81 HK, 82 Macao, 83)."""
+    return provinces() - {"71", "81", "82", "83"}
+
+
 def compact(number: str) -> str:
     """Remove separators and upper-case the check character.
 
@@ -85,6 +91,9 @@ def calc_check_digit(first17: str) -> str:
     return _CHECK[(sum(map(mul, _WEIGHTS, first17.encode("ascii"))) - _ZERO_SUM) % 11]
 
 
+_DAYS: Final = [f"{d:02d}" for d in range(1, 32)]
+
+
 class _Calendar:
     """Birth dates 1900-01-01..today as ``YYYYMMDD`` strings, and the latest birth date of someone aged 14
     (the PIPL's minors), rebuilt when the local date changes: one set lookup instead of a ``date``."""
@@ -101,10 +110,12 @@ class _Calendar:
         if now >= self.until:
             today = _dt.date.today()
             last = today.strftime("%Y%m%d")
-            self.dates = frozenset(d for y in range(1900, today.year + 1) for m in range(1, 13)
-                                   for d in (f"{y}{m:02d}{day:02d}"
-                                             for day in range(1, calendar.monthrange(y, m)[1] + 1))
-                                   if d <= last)
+            dates: set[str] = set()
+            for y in range(1900, today.year + 1):
+                for m in range(1, 13):
+                    month = f"{y}{m:02d}"
+                    dates.update([month + day for day in _DAYS[:calendar.monthrange(y, m)[1]]])
+            self.dates = frozenset(d for d in dates if d <= last)
             self.minor_after = f"{today.year - 14:04d}{today.month:02d}{today.day:02d}"
             tomorrow = _dt.datetime.combine(today + _dt.timedelta(days=1), _dt.time())
             self.until = min(tomorrow.timestamp(), now + 3600)
@@ -127,7 +138,7 @@ def _birth_date(yyyymmdd: str, today: _dt.date | None = None) -> _dt.date:
 def _check_prefix(number: str) -> str:
     """Return the ID form for a number whose prefix is acceptable, else raise."""
     if number[0] == "9":
-        if number[1:3] not in provinces() or number[1:3] in ("81", "82", "83", "71"):
+        if number[1:3] not in foreigner_provinces():
             raise InvalidComponent("foreigner permanent-residence ID: unknown province of acceptance")
         return "foreigner_pr"
     if number[:6] in PERMIT_PREFIXES:
