@@ -49,3 +49,31 @@ def test_hyperscan_database_cache_round_trip_and_damage(tmp_path, monkeypatch):
     assert reports() == fresh
     monkeypatch.setenv("PISCAN_CACHE_DIR", "off")
     assert reports() == fresh
+
+
+def test_id_province_macros_are_the_validators_provinces_and_keep_impossible_prefixes_out():
+    import re
+
+    from piscan.detection.rules import expand_macros
+    from piscan.detection.validators import cn_resident_id
+
+    for name, codes in (("id_province", cn_resident_id.provinces()),
+                        ("id_province_foreigner", cn_resident_id.foreigner_provinces())):
+        for target in ("python", "prefilter"):
+            alt = re.compile(expand_macros(f"<<{name}>>", target))
+            accepted = {f"{i:02d}" for i in range(100) if alt.fullmatch(f"{i:02d}")}
+            assert accepted == set(codes), name
+    assert "11" in cn_resident_id.foreigner_provinces() and "81" not in cn_resident_id.foreigner_provinces()
+
+    def ident(prefix6: str) -> str:
+        first17 = prefix6 + "19800101" + "001"
+        return first17 + cn_resident_id.calc_check_digit(first17)
+
+    det = Detector(load_packs())
+    impossible = ident("290101")  # province 29 does not exist: an order number or trace id, not an ID
+    valid = [ident("110105"), ident("911840"), ident("810000"), ident("830000")]
+    text = " ".join(f"id={v}" for v in [impossible, *valid]).encode() + b"\n"
+    starts = {frm for _to, pid, frm in det.prefilter.reports(text) if pid >= 0}
+    assert text.index(impossible.encode()) not in starts  # the prefilter no longer reports it
+    found = [h.value for h in det.scan_chunk(text) if h.entity == "CN_RESIDENT_ID"]
+    assert found == valid

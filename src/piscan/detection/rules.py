@@ -109,10 +109,27 @@ def _macro_bin4(target: str) -> str:
     return "(?:" + "|".join(cn_bank_card.iin4_alternatives()) + ")"
 
 
+def _alternation(codes: frozenset[str]) -> str:
+    return "(?:" + "|".join(sorted(codes)) + ")"
+
+
+def _macro_id_province(target: str) -> str:
+    from piscan.detection.validators import cn_resident_id
+
+    return _alternation(cn_resident_id.provinces())
+
+
+def _macro_id_province_foreigner(target: str) -> str:
+    from piscan.detection.validators import cn_resident_id
+
+    return _alternation(cn_resident_id.foreigner_provinces())
+
+
 #: ``<<name>>`` placeholders usable in rule regexes; each expands to a data-derived expression. A macro
 #: may expand differently for the byte prefilter (``target="prefilter"``) and for stage 2
 #: (``target="python"``), as long as validators make both accept the same values.
-MACROS = {"bin4": _macro_bin4}
+MACROS = {"bin4": _macro_bin4, "id_province": _macro_id_province,
+          "id_province_foreigner": _macro_id_province_foreigner}
 
 
 def expand_macros(body: str, target: str = "python") -> str:
