@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+from piscan.distinct import DistinctSet
 from piscan.findings import Finding
 
 MAX_SAMPLES = 3
@@ -31,7 +32,8 @@ class _Acc:
 
     def __init__(self) -> None:
         self.entities: dict[str, dict[str, int]] = {}
-        self.distinct: dict[str, set[int]] = defaultdict(set)  # 64-bit prefixes of the keyed fingerprints
+        # 64-bit prefixes of the keyed fingerprints, counted exactly in bounded memory
+        self.distinct: dict[str, DistinctSet] = defaultdict(DistinctSet)
         self.cells = 0  # structured cells with at least one finding
         self.samples: list[str] = []
         self.total = 0
