@@ -93,3 +93,26 @@ def test_utf8_log_with_a_long_ascii_head_stays_utf8(tmp_path):
     assert _pi(r) == [(phone, 9001, None, 10, 21)]
     assert [e.reason for e in r.errors] == [
         "invalid UTF-8 from line 9002 (bytes replaced with U+FFFD; the rest of the file was scanned)"]
+
+
+def test_zip_inside_a_zip_is_expanded(tmp_path):
+    import io
+    import zipfile
+
+    rid, phone, _card = _vals(106)
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("2023-11-28/app.log", f"INFO register mobile={phone}\n")
+        deeper = io.BytesIO()
+        with zipfile.ZipFile(deeper, "w") as z2:
+            z2.writestr("users.csv", f"name,身份证号\n张三,{rid}\n")
+        z.writestr("old.zip", deeper.getvalue())
+    p = tmp_path / "export.zip"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("logs/day.zip", inner.getvalue())
+        z.writestr("readme.txt", "no PI here\n")
+    r = _scan(p)
+    assert not r.errors
+    got = sorted((f.path.split("export.zip")[1], f.value, f.line) for f in r.findings if f.rule_id.startswith("CNPI"))
+    assert got == sorted([("!logs/day.zip!2023-11-28/app.log", phone, 1),
+                          ("!logs/day.zip!old.zip!users.csv", rid, 2)])
