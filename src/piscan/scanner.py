@@ -260,11 +260,20 @@ def _split_ranges(path: str, size: int, parts: int) -> list[tuple[int, int]]:
 
 
 def _is_plain_utf8(path: str) -> bool:
-    from piscan.sources.text import SNIFF, sniff_encoding
+    from piscan.sources.text import SNIFF, first_non_ascii, gb18030_after_ascii, sniff_encoding
 
     with open(path, "rb") as fh:
         head = fh.read(SNIFF)
-    return sniff_encoding(head) == "utf-8"
+        if sniff_encoding(head) != "utf-8":
+            return False
+        if not head.isascii():
+            return True
+        # an ASCII head: GB18030 text later in the file is transcoded by the serial reader (DecodedStream)
+        at = first_non_ascii(fh, len(head))
+        if at is None:
+            return True
+        fh.seek(at)
+        return not gb18030_after_ascii(fh.read(SNIFF))
 
 
 class Scanner:

@@ -3,7 +3,8 @@ path (``profile.emergency_contact.phone``; array elements as ``contacts[].phone`
 
 JSON Lines are read line by line from the decoded stream (a line of any length is fine; memory is bounded by
 the longest line). A JSON document is parsed whole up to ``MAX_DOCUMENT`` bytes; a larger one is scanned as
-plain text (no key paths) with a note. Invalid lines are scanned as text and reported as a scan error.
+plain text (no key paths) with a note. A ``.json`` file holding one value per line (``mongoexport``, log
+shippers) is read as JSON Lines. Invalid lines are scanned as text and reported as a scan error.
 """
 
 from __future__ import annotations
@@ -38,6 +39,18 @@ def leaves(obj: Any, path: str = "") -> Iterator[tuple[str, str]]:
 def _context(path: str) -> tuple[str, ...]:
     last = path.rsplit(".", 1)[-1].replace("[]", "")
     return (last, path) if last != path else (path,)
+
+
+def _json_lines(data: bytes) -> list[tuple[int, Any]] | None:
+    """``(line, value)`` of every non-blank line of ``data`` when each one is a JSON value, else ``None``."""
+    out: list[tuple[int, Any]] = []
+    for i, raw in enumerate(data.split(b"\n"), 1):
+        if raw.strip():
+            try:
+                out.append((i, json.loads(raw)))
+            except ValueError:
+                return None
+    return out
 
 
 class JsonLinesReader(Reader):
@@ -112,8 +125,14 @@ class JsonReader(JsonLinesReader):
                 try:
                     obj = json.loads(data)
                 except ValueError as exc:
-                    self.faults.append(f"invalid JSON ({exc.msg} at line {exc.lineno}); scanned as text")
-                    yield Chunk(data, 1)
+                    records = _json_lines(data) if exc.msg == "Extra data" else None
+                    if records is not None:  # JSON Lines under a .json name (mongoexport, log shippers)
+                        for line, rec in records:
+                            self.records += 1
+                            yield from self._cells(rec, line, str(self.records))
+                    else:
+                        self.faults.append(f"invalid JSON ({exc.msg} at line {exc.lineno}); scanned as text")
+                        yield Chunk(data, 1)
                 else:
                     self.records = 1
                     yield from self._cells(obj, None, None)

@@ -1,12 +1,15 @@
 """Pick a reader for an input path (by content and extension; ``--type`` overrides).
 
 Compressed files (gzip/bz2/xz/zstd, by magic bytes) are judged by their inner name and decompressed
-content; a ``.zip`` expands into one reader per member (shown as ``archive.zip!member``).
+content; a ``.zip`` expands into one reader per member (shown as ``archive.zip!member``), a zip inside it
+into its members (``archive.zip!inner.zip!member``).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
@@ -134,6 +137,21 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
         return
     try:
         zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise SourceError(f"cannot read zip archive: {exc}") from None
+    yield from _zip_readers(zf, path, display_path, type_override, options, 0)
+
+
+#: zip-format packages inside a zip stay one member each (as before): apps, Java archives
+_PACKAGES = (".apk", ".ipa", ".hap", ".jar", ".war", ".aar")
+#: zips inside zips are expanded this deep (an export bundle of per-day archives); a deeper one is one
+#: member (skipped as binary)
+MAX_ZIP_DEPTH = 3
+
+
+def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_override: str | None,
+                 options: dict[str, Any] | None, depth: int) -> Iterator[Reader]:
+    try:
         members = [i for i in zf.infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile) as exc:
         raise SourceError(f"cannot read zip archive: {exc}") from None
@@ -146,6 +164,15 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
             with zf.open(info) as fh:
                 head = fh.read(65536)
             comp = sniff_compression(head)
+            if (comp == "zip" and type_override is None and not name.lower().endswith(_PACKAGES)
+                    and depth + 1 < MAX_ZIP_DEPTH):
+                # a zip in the zip (an export bundle of archives): its members, as ``a.zip!b.zip!member``
+                spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 - owned by the ZipFile
+                with zf.open(info) as fh:
+                    shutil.copyfileobj(fh, spool, 1 << 20)
+                inner = zipfile.ZipFile(spool)
+                yield from _zip_readers(inner, path, f"{display_path}!{name}", type_override, options, depth + 1)
+                continue
             if comp in ("gz", "bz2", "xz", "zst"):  # logs/app.log.gz inside a zip: judge the inner stream
                 def opener(info: zipfile.ZipInfo = info, comp: str = comp) -> BinaryIO:
                     return decompress_stream(zf.open(info), comp)

@@ -1,8 +1,10 @@
 """Plain text streams (logs, any text) as newline-aligned UTF-8 chunks.
 
 Encodings: UTF-8 (with or without BOM), UTF-16 with BOM, and GB18030/GBK (detected when the start of the
-file is mostly not UTF-8 but decodes as GB18030); non-UTF-8 input is transcoded to UTF-8 on the fly so the
-byte engines see one encoding. Line numbers count LF in the decoded text (CRLF counts once).
+file is mostly not UTF-8 but decodes as GB18030, or, after an all-ASCII start, when the text from the first
+non-ASCII byte on does; GBK logs often open with kilobytes of ASCII start-up lines); non-UTF-8 input is
+transcoded to UTF-8 on the fly so the byte engines see one encoding.
+Line numbers count LF in the decoded text (CRLF counts once).
 
 :class:`DecodedStream` is shared by every line-based reader (text, SQL dumps, CSV, JSON Lines): it yields
 line-aligned UTF-8 blocks with the number of their first line, counts bytes and hashes them.
@@ -14,7 +16,7 @@ import codecs
 import hashlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any, BinaryIO
 
 from piscan.sources.base import Chunk, Reader, SourceError
@@ -49,6 +51,34 @@ def sniff_encoding(head: bytes) -> str | None:
     if head.decode("gb18030", "replace").count("\ufffd") * 20 < nonascii:
         return "gb18030"
     return "utf-8"  # decoded with replacement, reported
+
+
+def gb18030_after_ascii(sample: bytes) -> bool:
+    """Whether ``sample`` -- a file's bytes from its first non-ASCII byte on, in a file whose ASCII head
+    sniffed as UTF-8 -- is GB18030/GBK text: a Chinese log on a GBK system often starts with kilobytes
+    of ASCII (start-up lines, a banner) before its first Chinese character."""
+    return sniff_encoding(sample) == "gb18030"
+
+
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _first_high(data: bytes) -> int:
+    """Offset of the first non-ASCII byte of ``data`` (which has one)."""
+    m = _HIGH.search(data)
+    return m.start() if m else len(data)
+
+
+def first_non_ascii(fh: BinaryIO, pos: int) -> int | None:
+    """Offset of the first byte >= 0x80 at or after ``pos`` in the seekable file ``fh`` (``None``: none)."""
+    fh.seek(pos)
+    while True:
+        block = fh.read(1 << 20)
+        if not block:
+            return None
+        if not block.isascii():
+            return pos + _first_high(block)
+        pos += len(block)
 
 
 #: file types that hold NUL bytes and some text but are not text (SQLite, ELF, images, archives, Java class)
@@ -89,6 +119,11 @@ def _sniff_with_nul(head: bytes) -> str | None:
             return None
         return "gb18030"
     return "utf-8"
+
+
+def _read_at(fh: BinaryIO, pos: int, n: int) -> bytes:
+    fh.seek(pos)
+    return fh.read(n)
 
 
 def stream_metadata(ds: DecodedStream | None, encoding: str | None = None) -> dict[str, Any]:
@@ -162,6 +197,9 @@ class DecodedStream:
                 if not self.allow_binary:
                     raise SourceError("binary file (NUL bytes in the first 64 KiB), skipped", kind="skipped")
                 enc = "utf-8"
+            # sniffed from an all-ASCII head: the first non-ASCII byte decides between UTF-8 and GB18030
+            # (not in SQL dumps, ``strict=False``: their first non-ASCII bytes may be a raw binary string)
+            ascii_head = self.strict and self.encoding is None and enc == "utf-8" and head.isascii()
             self.encoding = enc
             decoder = None if self._utf8 else codecs.getincrementaldecoder(enc)("piscan-replace")
             line = 1
@@ -176,9 +214,21 @@ class DecodedStream:
                 if not buf:  # a file that is only a BOM: read on, or an empty first block ends the loop
                     buf = fh.read(self.block_size)
             if decoder is None and plain_file:
-                yield from self._file_blocks(fh, base + start, digest)  # a plain file: line-aligned reads
-            else:
+                # a plain file: line-aligned reads (up to the line where GB18030 starts, if it does)
+                line = yield from self._file_blocks(fh, base + start, digest, ascii_head)
+                if self.encoding == "gb18030":
+                    ascii_head = False
+                    enc = "gb18030"
+                    decoder = codecs.getincrementaldecoder(enc)("piscan-replace")
+                    buf = fh.read(self.block_size)
+            if decoder is not None or not plain_file:
                 while True:
+                    if ascii_head and buf and not buf.isascii():
+                        ascii_head = False
+                        i = _first_high(buf)
+                        if gb18030_after_ascii(buf[i:i + SNIFF]):
+                            self.encoding = enc = "gb18030"
+                            decoder = codecs.getincrementaldecoder(enc)("piscan-replace")
                     digest.update(buf)
                     self.size += len(buf)
                     eof = not buf
@@ -213,23 +263,38 @@ class DecodedStream:
         if self.bad_line is not None:
             raise SourceError(invalid_utf8_reason(self.bad_line, "UTF-8" if self._utf8 else self.encoding or "?"))
 
-    def _file_blocks(self, fh: io.BufferedReader, pos: int, digest: Any) -> Iterator[tuple[bytes, int]]:
+    def _file_blocks(self, fh: io.BufferedReader, pos: int, digest: Any,
+                     ascii_head: bool = False) -> Generator[tuple[bytes, int], None, int]:
         """Blocks of a plain UTF-8 file read straight to a line end: each block is one ``read`` of exactly
         its bytes (find the first newline past ``block_size``, then read up to it), so no block is built by
         joining a carried-over partial line to the next read and slicing it off again (two copies of
-        every byte)."""
+        every byte).
+
+        ``ascii_head``: the encoding was sniffed from an all-ASCII head; when the first non-ASCII byte
+        starts GB18030 text, the blocks end at the start of its line, ``fh`` is left there,
+        ``self.encoding`` becomes ``gb18030`` and the number of that line is returned (the caller
+        transcodes the rest)."""
         line = 1
         while True:
             end = self._line_end(fh, pos, pos + self.block_size, line)
             fh.seek(pos)
             data = fh.read(end - pos) if end > pos else b""
+            if ascii_head and not data.isascii():
+                ascii_head = False
+                i = _first_high(data)
+                if gb18030_after_ascii(_read_at(fh, pos + i, SNIFF)):
+                    self.encoding = "gb18030"
+                    data = data[:data.rfind(b"\n", 0, i) + 1]
+                    fh.seek(pos + len(data))
             if not data:
-                return
+                return line
             digest.update(data)
             self.size += len(data)
             yield self._check(data, line), line
             line += data.count(b"\n")
             pos += len(data)
+            if self.encoding == "gb18030":
+                return line
 
     @staticmethod
     def _line_end(fh: io.BufferedReader, pos: int, target: int, line: int) -> int:
