@@ -144,15 +144,18 @@ def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line:
 def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, display: str,
                       listed: list[Finding]) -> None:
     """Scan one column's cells (``batch.column`` set) into ``acc`` and append the findings its listing cap
-    lets through to ``listed``; the asset is looked up once, hits past the cap are only counted."""
+    lets through to ``listed``; the asset is looked up once (at the first hit), hits past the cap are only
+    counted."""
     table, column, context = batch.table, batch.column, batch.context
     scan_text = scanner.detector.scan_text
     located = scanner.build.located
     fingerprinter = scanner.fingerprinter
-    a = acc.asset(display, table, column)
+    a = None  # looked up at the first hit: a column whose candidates all fail is not an asset
     for text, line, offset, row, patterns in batch.values:
         hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
         if hits:
+            if a is None:
+                a = acc.asset(display, table, column)
             for hit in hits:
                 if acc.full(a):
                     count_unlisted(acc, a, hit, fingerprinter)
@@ -341,6 +344,7 @@ class Scanner:
             reader.utf8_checked_elsewhere = True  # one pass over the bytes: no decode just to validate
         cell_counts: dict[tuple[str | None, str | None], int] = {}
         self._read(reader, display, result, cell_counts, engine_checks_utf8)
+        result.bytes_scanned += reader.unscanned_chars()
         counts = reader.column_values()
         for (table, column), n in (cell_counts if counts is None else counts).items():
             key = (display, table, column)

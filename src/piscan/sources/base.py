@@ -102,6 +102,11 @@ class Reader:
         """Facts about the input for the report (size, sha256, rows scanned…)."""
         return {}
 
+    def unscanned_chars(self) -> int:
+        """Characters of values the reader read but did not hand over because no prefilter report points
+        at them (they count in ``bytes_scanned`` like the values it handed over)."""
+        return 0
+
     def column_values(self) -> dict[tuple[str, str], int] | None:
         """Non-null values read per (table, column), for readers that do not yield a Cell per value.
 

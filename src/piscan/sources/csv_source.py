@@ -1,5 +1,8 @@
-"""CSV/TSV with a header row: every field becomes a :class:`Cell` whose ``column`` (and context) is its
-header.
+"""CSV/TSV with a header row: every field is a cell whose ``column`` (and context) is its header.
+
+Each decoded block goes through the scanner's prefilter and validator gate first, as dump blocks do; the
+cells of records on lines with a candidate are handed over in per-column :class:`CellBatch` es, with the
+patterns reported on those lines, and the others are only counted (``column_values``).
 
 RFC 4180 quoting and multi-line fields via the standard ``csv`` module, fed line by line from the decoded
 stream, so memory stays bounded. Ragged rows (a different number of fields than the header) are scanned
@@ -13,10 +16,11 @@ import csv
 import io
 import itertools
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
-from piscan.sources.base import Cell, Reader, SourceError
+from piscan.sources.base import CellBatch, Reader, SourceError
 from piscan.sources.text import DecodedStream, stream_metadata
 
 csv.field_size_limit(1 << 30)
@@ -43,21 +47,90 @@ def is_header(rec: list[str]) -> bool:
 class CsvReader(Reader):
     kind = "csv"
     delimiter = ","
+    #: set by the scanner to its Detector: each decoded block goes through the prefilter and its validator
+    #: gate, and only the cells of records on a line with a candidate reach stage 2 (``None``: all cells)
+    prefilter: Any = None
+    BATCH = 4096  # candidate cells handed over per batch of columns
 
     def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
         super().__init__(path, display_path, opener=opener)
         self._ds: DecodedStream | None = None
         self.rows = 0
         self.faults: list[str] = []
+        self.counts: dict[tuple[str | None, str], int] = {}  # non-empty values per column
+        self.unscanned = 0  # characters of values no prefilter report pointed at
+        self._filtering = True
+        self._line_reports: dict[int, list[tuple[int, int]]] = {}  # line -> (end in the line, pattern)
+        self._last = ""
 
     def _lines(self, ds: DecodedStream) -> Iterator[str]:
-        for block, _line in ds.blocks():
-            yield from io.StringIO(block.decode("utf-8", "replace"), newline="")
+        for block, first in ds.blocks():
+            if self.prefilter is not None and self._filtering:
+                if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
+                    # a lone CR ends a line for the csv module but not for line numbers: from here on,
+                    # records cannot be matched to the lines the prefilter reported; scan every cell
+                    self._filtering = False
+                else:
+                    self._note_candidates(block, first)
+            for ln in io.StringIO(block.decode("utf-8", "replace"), newline=""):
+                self._last = ln  # the csv module reads no further than the record it returns
+                yield ln
 
-    def items(self) -> Iterator[Cell]:
+    def _note_candidates(self, block: bytes, first: int) -> None:
+        """Record, per line of ``block`` (first line number ``first``), the validator-gated prefilter
+        reports on it: their end offsets within the line (bytes) and pattern (``-1``: a generic report, any
+        pattern may apply)."""
+        cands = self.prefilter.candidates(block)
+        lines = self._line_reports
+        line, pos = first, 0
+        for end, pid in zip(cands.ends, cands.pids, strict=True):
+            p = end - 1  # (a report may end with the boundary character after its value, a newline too)
+            if p > pos:
+                line += block.count(b"\n", pos, p)
+                pos = p
+            lines.setdefault(line, []).append((end - (block.rfind(b"\n", 0, p) + 1), pid))
+
+    def _cell_patterns(self, first: int, last: int, rec: list[str],
+                       delimiter: str) -> list[tuple[int, ...] | bool | None]:
+        """Per field of record ``rec`` (lines ``first..last``): ``False`` when no report points at it (stage 2
+        cannot find anything there), else the patterns to run (``None``: all)."""
+        lines = self._line_reports
+        reports = [r for ln in range(first, last + 1) for r in lines.pop(ln, ())]
+        if not reports:
+            return [False] * len(rec)
+        text = self._last.rstrip("\r\n")
+        if first == last and "\ufffd" not in text and delimiter.join(rec) == text:
+            # one line without quoting: the fields sit at known byte offsets, one delimiter apart
+            step = len(delimiter.encode())
+            starts = [0]
+            ascii_ = text.isascii()
+            for v in rec:
+                starts.append(starts[-1] + (len(v) if ascii_ else len(v.encode())) + step)
+            per: list[set[int] | bool | None] = [False] * len(rec)
+            for end, pid in reports:
+                # a report ending in (starts[i], starts[i + 1]] belongs to field i (it may end one past it)
+                i = min(max(bisect_left(starts, end) - 1, 0), len(rec) - 1)
+                got = per[i]
+                if pid < 0 or got is None:
+                    per[i] = None
+                elif got is False:
+                    per[i] = {pid}
+                else:
+                    assert isinstance(got, set)
+                    got.add(pid)
+            return [x if x is None or x is False else tuple(sorted(x)) for x in per]
+        # quoted fields or a multi-line record: every field gets the record's patterns
+        pids = {pid for _, pid in reports}
+        whole = None if any(pid < 0 for pid in pids) else tuple(sorted(pids))
+        return [whole] * len(rec)
+
+    def items(self) -> Iterator[CellBatch]:
         fh = self.open_binary()
         self._ds = ds = DecodedStream(fh)
         ragged = 0
+        counts = self.counts
+        pending: dict[str, list[tuple]] = {}
+        n_pending = 0
         try:
             lines = self._lines(ds)
             first = next(lines, "")
@@ -83,11 +156,23 @@ class CsvReader(Reader):
                     if ragged <= 3:
                         self.faults.append(f"line {line}: row has {len(rec)} fields, "
                                            f"header has {len(header)}")
+                pats = (self._cell_patterns(line, start - 1, rec, delimiter) if self.prefilter is not None
+                        and self._filtering else [None] * len(rec))
+                row = str(self.rows)
                 for i, val in enumerate(rec):
                     if not val:
                         continue
                     col = header[i] if i < len(header) else f"col{i + 1}"
-                    yield Cell(val, line=line, offset=0, column=col, row=str(self.rows), context=(col,))
+                    counts[(None, col)] = counts.get((None, col), 0) + 1
+                    if pats[i] is False:  # no candidate points at it: nothing stage 2 could report
+                        self.unscanned += len(val)
+                        continue
+                    pending.setdefault(col, []).append((val, line, 0, row, pats[i]))
+                    n_pending += 1
+                if n_pending >= self.BATCH:
+                    yield from self._flush(pending)
+                    n_pending = 0
+            yield from self._flush(pending)
         except csv.Error as exc:
             self.faults.append(f"CSV syntax error near line {start}: {exc}")
         except SourceError as exc:
@@ -96,10 +181,23 @@ class CsvReader(Reader):
                 raise
         finally:
             fh.close()
+        yield from self._flush(pending)  # what was read before a fault is still scanned
         if ragged > 3:
             self.faults.append(f"{ragged} ragged rows in all")
         if self.faults:
             raise SourceError("; ".join(self.faults))
+
+    @staticmethod
+    def _flush(pending: dict[str, list[tuple]]) -> Iterator[CellBatch]:
+        for col, values in pending.items():
+            yield CellBatch(None, col, (col,), values)
+        pending.clear()
+
+    def column_values(self) -> dict[tuple[str | None, str], int]:
+        return dict(self.counts)
+
+    def unscanned_chars(self) -> int:
+        return self.unscanned
 
     def metadata(self) -> dict[str, Any]:
         return {**stream_metadata(self._ds), "rows_scanned": self.rows}
