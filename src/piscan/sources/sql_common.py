@@ -23,9 +23,11 @@ COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:\(([^)]*)\))?\s+FROM\s+st
 CREATE_HDR = re.compile(rb"CREATE\s+(?:TEMPORARY\s+|UNLOGGED\s+)?TABLE\b", re.I)
 USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
 
-_STR_MYSQL = rb"(?:_\w+\s*)?'(?:[^'\\]+|\\.|'')*'"
-_STR_STD = (rb"(?:(?:replace\()+'(?:[^']+|'')*'(?:,'\\[rn]',char\(\d+\)\))+"
-            rb"|[EeXxNn]?'(?:[^']+|'')*'(?:::[\w ]+?(?=[,)]))?)")
+# Possessive: the alternatives never overlap, and a quote with no closing quote (a dump cut inside a string)
+# must fail in linear time, not by trying every split of the run of characters after it (exponential).
+_STR_MYSQL = rb"(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'"
+_STR_STD = (rb"(?:(?:replace\()+'(?:[^']++|'')*+'(?:,'\\[rn]',char\(\d+\)\))+"
+            rb"|[EeXxNn]?'(?:[^']++|'')*+'(?:::[\w ]+?(?=[,)]))?)")
 _BARE = rb"[^,()'\s;]+"
 #: one token per value, plus ``)`` closing each row (the opening parenthesis and commas are skipped)
 VALUE_TOKEN = {
