@@ -52,3 +52,38 @@ def test_mysqldump_cut_inside_a_long_string_is_a_scan_error_not_a_hang(tmp_path)
     r = _scan(str(cut))
     assert r.failed and r.errors[0].path == str(cut) and "cut" in r.errors[0].reason
     assert _where(r)[("t", "memo", phone)] == 1  # the row before the fault is still scanned
+
+
+PG = shutil.which("pg_dump") is not None and listening(5432)
+
+
+def _mysql_live_vs_dump(tmp_path, db: str, setup: str) -> tuple[Counter, Counter]:
+    """Counts per (table, column, value) of a live scan of ``db`` and of its real mysqldump."""
+    from piscan.testing.services import MYSQL
+
+    try:
+        subprocess.run(MYSQL, input=setup, text=True, check=True)
+        live = _scan(f"mysql+pymysql://root@127.0.0.1:3306/{db}")
+        with (tmp_path / "d.sql").open("wb") as fh:
+            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", db], stdout=fh, check=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    dumped = _scan(str(tmp_path / "d.sql"))
+    assert not live.errors, live.errors
+    assert not dumped.errors, dumped.errors
+    return _where(live), _where(dumped)
+
+
+@pytest.mark.skipif(not MARIADB, reason="MariaDB/mysqldump unavailable")
+def test_live_mysql_column_name_with_a_backtick(tmp_path):
+    """Before: SQLAlchemy's MySQL reflection keeps the backtick of a column name doubled (``we``ird``), the
+    query named a column that does not exist and the whole table was lost with a scan error."""
+    v = ValueGen(random.Random(8))
+    phone, rid = v.mobile(), v.resident_id()
+    db = "audit_live_bt"
+    live, dumped = _mysql_live_vs_dump(tmp_path, db, (
+        f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4; USE {db};"
+        "CREATE TABLE `t``q` (`i``d` int primary key, `we``ird` varchar(40), memo text);"
+        f"INSERT INTO `t``q` VALUES (1, '{phone}', '{rid}');"))
+    assert live == dumped
+    assert live == Counter({("t`q", "we`ird", phone): 1, ("t`q", "memo", rid): 1})

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from piscan.sources.base import Cell, Reader, SourceError
@@ -63,6 +63,21 @@ def _scannable(coltype: Any) -> bool:
         prec, scale = getattr(coltype, "precision", None), getattr(coltype, "scale", None)
         return (prec is None or prec >= 11) and not scale
     return False
+
+
+def _same(name: str) -> str:
+    return name
+
+
+def _mysql_name(name: str) -> str:
+    return name.replace("``", "`")
+
+
+def _reflected_name(backend: str) -> Callable[[str], str]:
+    """The real name of a reflected column: SQLAlchemy's MySQL reflection reads the names out of ``SHOW CREATE
+    TABLE`` and keeps a backtick inside a name doubled (`` `we``ird` `` -> ``we``ird``); querying that name
+    fails (unknown column) and loses the table."""
+    return _mysql_name if backend in ("mysql", "mariadb") else _same
 
 
 class LiveDbReader(Reader):
@@ -148,10 +163,11 @@ class LiveDbReader(Reader):
         import sqlalchemy as sa
 
         cols = insp.get_columns(tname, schema=schema)
-        scan = [c["name"] for c in cols if _scannable(c["type"])]
+        fix = _reflected_name(conn.dialect.name)
+        scan = [fix(c["name"]) for c in cols if _scannable(c["type"])]
         if not scan:
             return
-        pk = insp.get_pk_constraint(tname, schema=schema).get("constrained_columns") or []
+        pk = [fix(n) for n in insp.get_pk_constraint(tname, schema=schema).get("constrained_columns") or []]
         names = list(dict.fromkeys([*pk, *scan]))
         tbl = sa.table(tname, *[sa.column(n) for n in names], schema=schema)
         q = sa.select(*[tbl.c[n] for n in names]).order_by(*[tbl.c[n] for n in (pk or scan)])
