@@ -87,3 +87,51 @@ def test_live_mysql_column_name_with_a_backtick(tmp_path):
         f"INSERT INTO `t``q` VALUES (1, '{phone}', '{rid}');"))
     assert live == dumped
     assert live == Counter({("t`q", "we`ird", phone): 1, ("t`q", "memo", rid): 1})
+
+
+def _pg_live_vs_dump(tmp_path, schema: str, setup: str, flags: tuple[str, ...] = ()) -> tuple[Counter, Counter]:
+    """Counts per (table, column, value) of a live scan of PostgreSQL ``test`` (tables of ``schema`` only) and
+    of the real pg_dump of ``schema``."""
+    from piscan.testing.services import PSQL
+
+    try:
+        subprocess.run(PSQL, input=setup, text=True, check=True)
+        live = _scan("postgresql://postgres@127.0.0.1:5432/test")
+        with (tmp_path / "d.sql").open("wb") as fh:
+            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
+                           check=True)
+    finally:
+        subprocess.run(PSQL, input=f"DROP SCHEMA IF EXISTS {schema} CASCADE;", text=True, check=False)
+    dumped = _scan(str(tmp_path / "d.sql"))
+    assert not [e for e in live.errors if schema in e.reason], live.errors
+    assert not dumped.errors, dumped.errors
+    mine = Counter({k: n for k, n in _where(live).items() if k[0].startswith(schema + ".")})
+    return mine, _where(dumped)
+
+
+@pytest.mark.skipif(not MARIADB, reason="MariaDB/mysqldump unavailable")
+def test_live_mysql_scans_binary_columns_like_the_dump(tmp_path):
+    """Before: BLOB / VARBINARY columns were not read by a live scan, while the dump of the same table shows
+    their bytes (``_binary '…'`` or ``0x…``) and finds the PI in them."""
+    v = ValueGen(random.Random(9))
+    phone, rid = v.mobile(), v.resident_id()
+    db = "audit_live_bin"
+    live, dumped = _mysql_live_vs_dump(tmp_path, db, (
+        f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}; USE {db};"
+        "CREATE TABLE t (id int primary key, raw blob, vb varbinary(64));"
+        f"INSERT INTO t VALUES (1, CONCAT(X'00FF27', '{rid}'), '{phone}');"))
+    assert live == dumped == Counter({("t", "raw", rid): 1, ("t", "vb", phone): 1})
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL/pg_dump unavailable")
+def test_live_postgres_scans_bytea_like_the_dump(tmp_path):
+    """Before: ``bytea`` columns were not read by a live scan; pg_dump writes them as ``\\x…`` hex, which the
+    dump reader decodes and scans."""
+    v = ValueGen(random.Random(10))
+    rid = v.resident_id()
+    s = "audit_live_bytea"
+    live, dumped = _pg_live_vs_dump(tmp_path, s, (
+        f"DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};"
+        f"CREATE TABLE {s}.t (id int primary key, raw bytea);"
+        f"INSERT INTO {s}.t VALUES (1, '\\x00ff'::bytea || convert_to('{rid}', 'UTF8'));"))
+    assert live == dumped == Counter({(f"{s}.t", "raw", rid): 1})

@@ -1,7 +1,8 @@
 """Live databases through SQLAlchemy URLs: ``postgresql://``, ``mysql+pymysql://``, ``sqlite:///path.db``.
 
-* Enumerates schemas, tables and the columns that can hold PI as text: string/text/char/enum, JSON, and
-  integer/numeric columns wide enough for an 11–19 digit number (BIGINT, NUMERIC(≥11,0)).
+* Enumerates schemas, tables and the columns that can hold PI as text: string/text/char/enum, JSON, binary
+  (BLOB/bytea, decoded as UTF-8 like a dump's binary values), and integer/numeric columns wide enough for an
+  11–19 digit number (BIGINT, NUMERIC(≥11,0)).
 * Reads a deterministic sample per table — the first ``sample`` rows ordered by primary key (or by the
   scanned columns when there is none); ``sample=None`` (``--full``) reads every row.
 * Read-only: PostgreSQL sessions run with ``default_transaction_read_only``, MySQL sessions with
@@ -56,6 +57,10 @@ def _scannable(coltype: Any) -> bool:
     from sqlalchemy import types as st
 
     if isinstance(coltype, st.String | st.JSON | st.NullType | st.Enum):
+        return True
+    # BLOB, VARBINARY, BINARY, bytea (all derive from the private _Binary): a dump of the table shows their bytes
+    # and its reader finds the PI in them, so a live scan reads them too (decoded as UTF-8, like the dump)
+    if isinstance(coltype, st._Binary):
         return True
     if isinstance(coltype, st.BigInteger):
         return True
