@@ -135,3 +135,22 @@ def test_live_postgres_scans_bytea_like_the_dump(tmp_path):
         f"CREATE TABLE {s}.t (id int primary key, raw bytea);"
         f"INSERT INTO {s}.t VALUES (1, '\\x00ff'::bytea || convert_to('{rid}', 'UTF8'));"))
     assert live == dumped == Counter({(f"{s}.t", "raw", rid): 1})
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [(), ("--inserts",)])
+def test_live_postgres_scans_arrays_like_the_dump(tmp_path, flags):
+    """Before: array columns (``text[]``, ``bigint[]``) were not read by a live scan; pg_dump writes them as
+    ``{…}`` literals and the dump reader finds the PI in them."""
+    v = ValueGen(random.Random(11))
+    phone, rid, phone2 = v.mobile(), v.resident_id(), v.mobile()
+    while not rid[-1].isdigit():  # a bigint
+        rid = v.resident_id()
+    s = "audit_live_arr"
+    live, dumped = _pg_live_vs_dump(tmp_path, s, (
+        f"DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};"
+        f"CREATE TABLE {s}.t (id int primary key, tags text[], nums bigint[], amounts numeric(19)[]);"
+        f"INSERT INTO {s}.t VALUES (1, ARRAY['{phone}', 'a,b\"c', NULL], ARRAY[{rid}, 7], ARRAY[1.5]),"
+        f"(2, ARRAY['x\\y', '{phone2}'], NULL, NULL);"), flags)
+    assert live == dumped == Counter({(f"{s}.t", "tags", phone): 1, (f"{s}.t", "tags", phone2): 1,
+                                      (f"{s}.t", "nums", rid): 1})

@@ -62,6 +62,8 @@ def _scannable(coltype: Any) -> bool:
     # and its reader finds the PI in them, so a live scan reads them too (decoded as UTF-8, like the dump)
     if isinstance(coltype, st._Binary):
         return True
+    if isinstance(coltype, st.ARRAY):  # PostgreSQL text[], bigint[]…: read as the JSON list of its items
+        return _scannable(coltype.item_type)
     if isinstance(coltype, st.BigInteger):
         return True
     if isinstance(coltype, st.Numeric) and not isinstance(coltype, st.Float):
@@ -194,7 +196,7 @@ class LiveDbReader(Reader):
                 if v is None:
                     continue
                 if isinstance(v, dict | list):
-                    text = json.dumps(v, ensure_ascii=False)
+                    text = json.dumps(v, ensure_ascii=False, default=str)  # numeric[] items are Decimals
                 elif isinstance(v, bytes | memoryview):
                     text = bytes(v).decode("utf-8", "replace")
                 else:
