@@ -154,3 +154,30 @@ def test_live_postgres_scans_arrays_like_the_dump(tmp_path, flags):
         f"(2, ARRAY['x\\y', '{phone2}'], NULL, NULL);"), flags)
     assert live == dumped == Counter({(f"{s}.t", "tags", phone): 1, (f"{s}.t", "tags", phone2): 1,
                                       (f"{s}.t", "nums", rid): 1})
+
+
+@pytest.mark.skipif(not shutil.which("sqlite3"), reason="sqlite3 missing")
+def test_live_sqlite_scans_integer_columns_like_the_dump(tmp_path):
+    """Before: a live SQLite scan skipped INTEGER columns (read as 32-bit), but SQLite integers are 64-bit and
+    hold phone and ID numbers, and any column (here a DATETIME) can hold text; ``.dump`` writes them and the
+    dump reader finds them."""
+    import sqlite3
+
+    v = ValueGen(random.Random(12))
+    phone, rid, phone2 = v.mobile(), v.resident_id(), v.mobile()
+    while not rid[-1].isdigit():
+        rid = v.resident_id()
+    db = tmp_path / "audit.db"
+    con = sqlite3.connect(db)
+    con.execute("CREATE TABLE audit_t (id INTEGER PRIMARY KEY, tel INTEGER, idno INT, n SMALLINT, seen DATETIME)")
+    con.execute("INSERT INTO audit_t VALUES (1, ?, ?, 3, ?)", (int(phone), int(rid), f"tel {phone2}"))
+    con.commit()
+    con.close()
+    live = _scan(f"sqlite:///{db}")
+    dump = tmp_path / "d.sql"
+    with dump.open("wb") as fh:
+        subprocess.run(["sqlite3", str(db), ".dump"], stdout=fh, check=True)
+    dumped = _scan(str(dump))
+    assert not live.errors and not dumped.errors
+    assert _where(live) == _where(dumped) == Counter({("audit_t", "tel", phone): 1, ("audit_t", "idno", rid): 1,
+                                                          ("audit_t", "seen", phone2): 1})

@@ -2,7 +2,7 @@
 
 * Enumerates schemas, tables and the columns that can hold PI as text: string/text/char/enum, JSON, binary
   (BLOB/bytea, decoded as UTF-8 like a dump's binary values), and integer/numeric columns wide enough for an
-  11–19 digit number (BIGINT, NUMERIC(≥11,0)).
+  11–19 digit number (BIGINT, NUMERIC(≥11,0)); SQLite: every column (its types are only affinities).
 * Reads a deterministic sample per table — the first ``sample`` rows ordered by primary key (or by the
   scanned columns when there is none); ``sample=None`` (``--full``) reads every row.
 * Read-only: PostgreSQL sessions run with ``default_transaction_read_only``, MySQL sessions with
@@ -171,7 +171,9 @@ class LiveDbReader(Reader):
 
         cols = insp.get_columns(tname, schema=schema)
         fix = _reflected_name(conn.dialect.name)
-        scan = [fix(c["name"]) for c in cols if _scannable(c["type"])]
+        # SQLite types are only affinities: an INTEGER is 64-bit and any column can hold text, so every column
+        # is read (untyped, as stored), as its .dump shows it
+        scan = [fix(c["name"]) for c in cols if conn.dialect.name == "sqlite" or _scannable(c["type"])]
         if not scan:
             return
         pk = [fix(n) for n in insp.get_pk_constraint(tname, schema=schema).get("constrained_columns") or []]
