@@ -181,3 +181,24 @@ def test_live_sqlite_scans_integer_columns_like_the_dump(tmp_path):
     assert not live.errors and not dumped.errors
     assert _where(live) == _where(dumped) == Counter({("audit_t", "tel", phone): 1, ("audit_t", "idno", rid): 1,
                                                           ("audit_t", "seen", phone2): 1})
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [("--inserts",), ("--column-inserts", "--rows-per-insert=2")])
+def test_pg_dump_without_standard_conforming_strings(tmp_path, flags, monkeypatch):
+    """A server with ``standard_conforming_strings = off``: pg_dump writes ``SET standard_conforming_strings =
+    off;`` and then every backslash in a string literal doubled (``'\\\\x00ff…'``). Before: the strings were
+    read as standard strings, so a ``bytea`` value was not recognised as hex and its PI was lost."""
+    monkeypatch.setenv("PGOPTIONS", "-c standard_conforming_strings=off")
+    v = ValueGen(random.Random(13))
+    phone, rid, card = v.mobile(), v.resident_id(), v.card()
+    s = "audit_pg_nonstd"
+    live, dumped = _pg_live_vs_dump(tmp_path, s, (
+        f"DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};"
+        f"CREATE TABLE {s}.t (id int primary key, memo text, raw bytea);"
+        f"INSERT INTO {s}.t VALUES (1, E'back\\\\slash\\\\{phone}\\\\N',"
+        f" E'\\\\x00ff'::bytea || convert_to('{rid}', 'UTF8')),"
+        f"(2, E'tab\\t{card}', NULL);"), flags)
+    assert "SET standard_conforming_strings = off;" in (tmp_path / "d.sql").read_text()
+    assert live == dumped == Counter({(f"{s}.t", "memo", phone): 1, (f"{s}.t", "raw", rid): 1,
+                                      (f"{s}.t", "memo", card): 1})

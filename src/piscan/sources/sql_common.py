@@ -165,7 +165,9 @@ def unescape_mysql(s: str) -> str:
     return s
 
 
-def unescape_std(s: str) -> str:
+def unescape_std(s: str, backslashes: bool = False) -> str:
+    """The text of a standard SQL literal. ``backslashes``: PostgreSQL with ``standard_conforming_strings`` off,
+    where backslashes in every string are escapes (as always in an ``E'…'`` string)."""
     m = _SQLITE_WRAP.match(s)
     if m:
         body = m.group(1).replace("''", "'")
@@ -173,11 +175,31 @@ def unescape_std(s: str) -> str:
             body = body.replace("\\" + esc, "\n" if esc == "n" else "\r")
         return body
     if s[:1] in "EeNnXx" and s[1:2] == "'":
+        backslashes = backslashes or s[0] in "Ee"
         s = s[1:]
     if s.startswith("'"):
         end = s.rfind("'")
+        if backslashes and "\\" in s:
+            return _PG_ESC_RX.sub(_pg_esc, s[1:end])
         return s[1:end].replace("''", "'")
     return s
+
+
+_PG_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|''", re.S)
+_PG_ESC = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _pg_esc(m: re.Match[str]) -> str:
+    """One escape of a PostgreSQL escape string (``E'…'``)."""
+    e = m.group(1)
+    if e is None:
+        return "'"
+    if e[0] in "01234567":
+        return chr(int(e, 8))
+    if len(e) > 1:  # \xh(h), \uXXXX, \UXXXXXXXX
+        cp = int(e[1:], 16)
+        return chr(cp) if cp <= 0x10FFFF and not 0xD800 <= cp < 0xE000 else "\ufffd"
+    return _PG_ESC.get(e, e)
 
 
 _HEX_BODY = re.compile(r"(?:[0-9A-Fa-f]{2})+")

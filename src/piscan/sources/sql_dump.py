@@ -13,6 +13,7 @@ inside strings, SQLite ``replace(…,'\\n',char(10))``), and COPY blocks (tab se
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
@@ -46,6 +47,7 @@ _TRAIL = rb"[ \t]*(?:--[^\n]*|/\*[^\n]*?\*/[ \t]*|#[^\n]*)?\r?\n"
 _STMT_END = re.compile(rb"\);" + _TRAIL)
 _SEMI_EOL = re.compile(rb";" + _TRAIL)
 _COPY_END = re.compile(rb"^\\\.\r?$", re.M)
+_SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
 _SAFE_ROW_KEY = re.compile(rb"-?\d{1,12}")
 # Values the byte prefilter cannot see in the raw dump, handed to the detector with every pattern:
@@ -62,9 +64,9 @@ DUMP_BLOCK = 1 << 20
 MAX_STATEMENT = 64 << 20
 
 
-#: parser state between statements or rows: (mode, database, {table: (columns, primary key)}), where mode
-#: is None or ("insert" | "copy", table)
-DumpState = tuple[tuple[str, str] | None, str | None, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+#: parser state between statements or rows: (mode, database, {table: (columns, primary key)}, backslash
+#: escapes in strings), where mode is None or ("insert" | "copy", table)
+DumpState = tuple[tuple[str, str] | None, str | None, dict[str, tuple[tuple[str, ...], tuple[str, ...]]], bool]
 
 
 class _Window:
@@ -99,6 +101,9 @@ class SqlDumpReader(Reader):
         self._ds: DecodedStream | None = None
         self._tok = VALUE_TOKEN[self.dialect]
         self._unescape = unescape_mysql if self.dialect == "mysql" else unescape_std
+        # pg_dump of a server with standard_conforming_strings off: it says so (SET … = off) and writes every
+        # backslash in a string literal doubled, so backslashes in strings are escapes from there on
+        self._backslashes = False
         # streaming state: None | ("insert", table) | ("copy", table)
         self._mode: tuple[str, TableInfo] | None = None
         self._copy_line = 0
@@ -172,7 +177,8 @@ class SqlDumpReader(Reader):
     def state(self) -> DumpState:
         """The parser state between two statements or rows: mode, current database, tables (columns, key)."""
         mode = None if self._mode is None else (self._mode[0], self._mode[1].name)
-        return mode, self._db, {n: (tuple(t.columns), tuple(t.pk)) for n, t in self.tables.items()}
+        return (mode, self._db, {n: (tuple(t.columns), tuple(t.pk)) for n, t in self.tables.items()},
+                self._backslashes)
 
     def start_range(self, start: int, end: int, state: DumpState, *, first_line: int, final: bool,
                     rows: dict[str, int] | None = None, ordinal_rows: bool = False) -> None:
@@ -180,7 +186,8 @@ class SqlDumpReader(Reader):
         ``first_line``, with ``rows`` rows per table before it. ``final``: the range ends the dump (else an
         open statement at its end is not a fault). ``ordinal_rows``: row ordinals stay ``int`` (counted from
         the range start) so the caller can add the rows of earlier ranges."""
-        mode, db, tables = state
+        mode, db, tables, backslashes = state
+        self._set_backslashes(backslashes)
         rows = rows or {}
         self.tables = {n: TableInfo(n, list(c), list(k), rows.get(n, 0)) for n, (c, k) in tables.items()}
         self._db = db
@@ -369,6 +376,10 @@ class SqlDumpReader(Reader):
                 h = USE_STMT.match(data, pos)
                 if h:
                     self._db = split_qname(h.group(1).decode("utf-8", "replace"))[0]
+            elif c in b"Ss" and self.dialect != "mysql":
+                h = _SET_STD_STRINGS.match(data, pos)
+                if h:
+                    self._set_backslashes(h.group(1).lower() == b"off")
             # any other line: scanned as plain text (comments, UPDATEs…), no column
             le = data.find(b"\n", pos)
             le = n if le == -1 else le + 1
@@ -377,6 +388,11 @@ class SqlDumpReader(Reader):
                 out.append(Cell(text, line=line_at(pos), offset=0))
             pos = le
         return out, n
+
+    def _set_backslashes(self, on: bool) -> None:
+        self._backslashes = on
+        if self.dialect != "mysql":
+            self._unescape = functools.partial(unescape_std, backslashes=True) if on else unescape_std
 
     @staticmethod
     def _extra_candidates(data: bytes) -> list[int]:
@@ -530,6 +546,8 @@ class SqlDumpReader(Reader):
                         hexed = (decode_hex_literal(text) if raw[:1] in b"0Xx" or (raw[:1] == b"'" and std)
                                  else None)
                         text = unesc(text) if hexed is None else hexed
+                        if std and hexed is None and text[:2] == "\\x":  # bytea once its backslash is unescaped
+                            text = decode_hex_literal(text) or text
                         q = raw.find(b"'")
                         off = col_of(s + (q + 1 if q >= 0 else 0))
                         found[ci].append((text, line_at(s), off, key, pats))
