@@ -202,3 +202,50 @@ def test_pg_dump_without_standard_conforming_strings(tmp_path, flags, monkeypatc
     assert "SET standard_conforming_strings = off;" in (tmp_path / "d.sql").read_text()
     assert live == dumped == Counter({(f"{s}.t", "memo", phone): 1, (f"{s}.t", "raw", rid): 1,
                                       (f"{s}.t", "memo", card): 1})
+
+
+def _report_text(target: str) -> str:
+    import json
+
+    from piscan.reports.json_report import build
+
+    r = Scanner(ScanOptions(jobs=1, full=True)).scan([target])
+    assert not r.errors, r.errors
+    return json.dumps(build(r), ensure_ascii=False)
+
+
+@pytest.mark.skipif(not MARIADB, reason="MariaDB/mysqldump unavailable")
+def test_primary_key_holding_a_phone_number_is_not_echoed_as_row_key(tmp_path):
+    """Before: ``row`` was the primary-key value whenever it was an integer of up to 12 digits, so a table
+    keyed by mobile number (common for user tables) put every raw number in the report as the row key, from
+    the dump and from the live database, without ``--show-values``."""
+    from piscan.testing.services import MYSQL
+
+    v = ValueGen(random.Random(14))
+    phone, rid, phone2 = v.mobile(), v.resident_id(), v.mobile()
+    db = "audit_pk_phone"
+    setup = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}; USE {db};"
+             "CREATE TABLE users (mobile BIGINT PRIMARY KEY, idno varchar(20));"
+             f"INSERT INTO users VALUES ({phone}, '{rid}'), ({phone2}, NULL);"
+             "CREATE TABLE small (id INT PRIMARY KEY, idno varchar(20));"
+             f"INSERT INTO small VALUES (1234567890, '{rid}');")
+    try:
+        subprocess.run(MYSQL, input=setup, text=True, check=True)
+        live = _report_text(f"mysql+pymysql://root@127.0.0.1:3306/{db}")
+        with (tmp_path / "d.sql").open("wb") as fh:
+            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", db], stdout=fh, check=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    for text in (live, _report_text(str(tmp_path / "d.sql"))):
+        assert phone not in text and phone2 not in text and rid not in text
+        assert '"row": "1234567890"' in text  # a 10-digit key is still the key
+
+    dbfile = tmp_path / "audit.db"
+    import sqlite3
+
+    con = sqlite3.connect(dbfile)
+    con.execute("CREATE TABLE users (mobile INTEGER PRIMARY KEY, idno TEXT)")
+    con.execute("INSERT INTO users VALUES (?, ?)", (int(phone), rid))
+    con.commit()
+    con.close()
+    assert phone not in _report_text(f"sqlite:///{dbfile}")

@@ -13,7 +13,8 @@
 
 Table names: PostgreSQL ``schema.table``; MySQL ``table`` when the URL names a database (as in a
 ``mysqldump`` of that database), else ``db.table``; SQLite ``table``. ``row`` is the primary-key value when
-the table has a one-column integer key, else the ordinal within the sample.
+the table has a one-column integer key of at most 10 digits (a longer one may be PI), else the ordinal within
+the sample.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from piscan.sources.base import Cell, Reader, SourceError
 
 DEFAULT_SAMPLE = 1000
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
-_SAFE_KEY = re.compile(r"-?\d{1,12}")
+# a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
+_SAFE_KEY = re.compile(r"-?\d{1,10}")
 
 
 def safe_url(url: str) -> str:

@@ -49,7 +49,8 @@ _SEMI_EOL = re.compile(rb";" + _TRAIL)
 _COPY_END = re.compile(rb"^\\\.\r?$", re.M)
 _SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
-_SAFE_ROW_KEY = re.compile(rb"-?\d{1,12}")
+# a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
+_SAFE_ROW_KEY = re.compile(rb"-?\d{1,10}")
 # Values the byte prefilter cannot see in the raw dump, handed to the detector with every pattern:
 # * a value right after a backslash escape (``'addr\n13800138000'``, COPY ``\t13800138000``, SQLite
 #   ``replace('a\n13800138000',…)``): in the raw bytes the digits follow a letter, so no word boundary;
