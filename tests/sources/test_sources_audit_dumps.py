@@ -249,3 +249,21 @@ def test_primary_key_holding_a_phone_number_is_not_echoed_as_row_key(tmp_path):
     con.commit()
     con.close()
     assert phone not in _report_text(f"sqlite:///{dbfile}")
+
+
+@pytest.mark.skipif(not MARIADB, reason="MariaDB/mysqldump unavailable")
+def test_last_statement_without_final_newline_is_complete(tmp_path):
+    """Before: a ``mysqldump --compact`` (it ends with the last INSERT) whose final newline was stripped was
+    reported as truncated (``not terminated by ';'``, exit 2) although every statement is complete."""
+    v = ValueGen(random.Random(15))
+    phone, rid = v.mobile(), v.resident_id()
+    db = "audit_no_eol"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}; USE {db};"
+           "CREATE TABLE t (id int primary key, memo text);"
+           f"INSERT INTO t VALUES (1, '{phone}'), (2, '{rid}');")
+    dump = real_mysqldump(sql, db, tmp_path / "d.sql", ["--compact"])
+    stripped = tmp_path / "stripped.sql"
+    stripped.write_bytes(dump.read_bytes().rstrip(b"\n"))
+    r = _scan(str(stripped))
+    assert not r.errors, r.errors
+    assert _where(r) == _where(_scan(str(dump))) == Counter({("t", "memo", phone): 1, ("t", "memo", rid): 1})

@@ -88,6 +88,24 @@ class _Window:
         self.fh.close()
 
 
+def _newline_ended(blocks: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes, int]]:
+    """``blocks`` with a newline added to the last one when it has none: a statement on the last line of a dump
+    is complete without it (statement ends are recognised at line ends)."""
+    prev = None
+    try:
+        for item in blocks:
+            if prev is not None:
+                yield prev
+            prev = item
+    except SourceError:  # a read fault (truncated .gz): the block read before it is still scanned, as is
+        if prev is not None:
+            yield prev
+        raise
+    if prev is not None:
+        block, line = prev
+        yield (block if block.endswith(b"\n") else block + b"\n"), line
+
+
 class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
@@ -133,7 +151,7 @@ class SqlDumpReader(Reader):
         pending_line = 1
         line0 = self._line0
         try:
-            for block, line in ds.blocks():
+            for block, line in _newline_ended(ds.blocks()) if self._final else ds.blocks():
                 line += line0
                 if pending:
                     data, first = pending + block, pending_line
