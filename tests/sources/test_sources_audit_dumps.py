@@ -267,3 +267,28 @@ def test_last_statement_without_final_newline_is_complete(tmp_path):
     r = _scan(str(stripped))
     assert not r.errors, r.errors
     assert _where(r) == _where(_scan(str(dump))) == Counter({("t", "memo", phone): 1, ("t", "memo", rid): 1})
+
+
+@pytest.mark.skipif(not PG, reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [("--inserts",), ()])
+def test_dump_cut_inside_an_insert_or_copy_header_is_a_scan_error(tmp_path, flags):
+    """Before: a dump cut inside the header of its last statement (``INSERT INTO t VALU``, ``COPY t (id, m``)
+    was read as a plain text line: no scan error, exit 0, though the rest of the table was missing."""
+    from piscan.testing.services import real_pg_dump
+
+    v = ValueGen(random.Random(16))
+    phone, phone2 = v.mobile(), v.mobile()
+    s = "audit_cut_hdr"
+    sql = (f"DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};"
+           f"CREATE TABLE {s}.a (id int primary key, memo text); CREATE TABLE {s}.b (id int, memo text);"
+           f"INSERT INTO {s}.a VALUES (1, '{phone}'); INSERT INTO {s}.b VALUES (1, '{phone2}');")
+    dump = real_pg_dump(sql, s, tmp_path / "d.sql", flags)
+    data = dump.read_bytes()
+    head = f"INSERT INTO {s}.b VALU" if flags else f"COPY {s}.b (id, me"
+    cut = tmp_path / "cut.sql"
+    cut.write_bytes(data[:data.index(head.encode()[:-4]) + len(head)])
+    r = _scan(str(cut))
+    assert r.failed and r.errors[0].path == str(cut) and "truncated" in r.errors[0].reason, r.errors
+    last_line = cut.read_bytes().count(b"\n") + 1
+    assert f"line {last_line}:" in r.errors[0].reason
+    assert _where(r) == Counter({(f"{s}.a", "memo", phone): 1})

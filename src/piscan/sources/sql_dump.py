@@ -48,6 +48,7 @@ _STMT_END = re.compile(rb"\);" + _TRAIL)
 _SEMI_EOL = re.compile(rb";" + _TRAIL)
 _COPY_END = re.compile(rb"^\\\.\r?$", re.M)
 _SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
+_CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
 # a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
 _SAFE_ROW_KEY = re.compile(rb"-?\d{1,10}")
@@ -150,9 +151,11 @@ class SqlDumpReader(Reader):
         pending = b""
         pending_line = 1
         line0 = self._line0
+        last: tuple[bytes, int] = (b"", 1)
         try:
             for block, line in _newline_ended(ds.blocks()) if self._final else ds.blocks():
                 line += line0
+                last = (block, line)
                 if pending:
                     data, first = pending + block, pending_line
                 else:
@@ -168,6 +171,8 @@ class SqlDumpReader(Reader):
             if pending and self._final:
                 cells, used = self._parse(pending, pending_line, final=True)
                 yield from cells
+            elif self._final and self._mode is None:
+                self._cut_header(*last)
             elif not self._final and not pending:
                 self.end_state = self.state()  # else None: the range does not end between statements
         except SourceError as exc:
@@ -407,6 +412,15 @@ class SqlDumpReader(Reader):
                 out.append(Cell(text, line=line_at(pos), offset=0))
             pos = le
         return out, n
+
+    def _cut_header(self, block: bytes, line: int) -> None:
+        """A fault when the dump's last line (in its last ``block``, starting at ``line``) is an INSERT or COPY
+        cut before its values (``INSERT INTO t VALU``): read as plain text, it would end the scan silently."""
+        body = block.rstrip(b"\r\n")
+        ls = body.rfind(b"\n") + 1
+        tail = body[ls:].lstrip()
+        if _CUT_HEAD.match(tail) and not INSERT_HDR.match(tail) and not COPY_HDR.match(tail + b"\n"):
+            self._fault(line + body.count(b"\n", 0, ls), "INSERT or COPY cut before its values (dump truncated?)")
 
     def _set_backslashes(self, on: bool) -> None:
         self._backslashes = on
