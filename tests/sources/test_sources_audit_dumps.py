@@ -292,3 +292,20 @@ def test_dump_cut_inside_an_insert_or_copy_header_is_a_scan_error(tmp_path, flag
     last_line = cut.read_bytes().count(b"\n") + 1
     assert f"line {last_line}:" in r.errors[0].reason
     assert _where(r) == Counter({(f"{s}.a", "memo", phone): 1})
+
+
+@pytest.mark.skipif(not MARIADB, reason="MariaDB/mysqldump unavailable")
+def test_unquoted_unicode_names_in_a_column_list(tmp_path):
+    """``mysqldump --skip-quote-names --complete-insert`` writes CJK table and column names bare; the header's
+    column list must still be read (a bare identifier is an ASCII word or UTF-8)."""
+    v = ValueGen(random.Random(18))
+    phone, rid = v.mobile(), v.resident_id()
+    db = "audit_bare_cjk"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4; USE {db};"
+           "CREATE TABLE 用户 (id int primary key, 手机号 varchar(20), 证件 varchar(20));"
+           f"INSERT INTO 用户 VALUES (1, '{phone}', '{rid}');")
+    dump = real_mysqldump(sql, db, tmp_path / "d.sql", ["--skip-quote-names", "--complete-insert", "--no-create-info",
+                                                         "--default-character-set=utf8mb4"])
+    r = _scan(str(dump))
+    assert not r.errors
+    assert _where(r) == Counter({("用户", "手机号", phone): 1, ("用户", "证件", rid): 1})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sqlparse
 from sqlparse import tokens as T
 
-IDENT = rb'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$]+)'
+IDENT = rb'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$\x80-\xff]+)'  # bare: ASCII word or UTF-8 (手机号)
 QNAME = IDENT + rb"(?:\s*\.\s*" + IDENT + rb")*"
 
 INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:\(([^)]*)\)\s*)?"
