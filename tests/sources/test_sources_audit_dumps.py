@@ -294,6 +294,23 @@ def test_dump_cut_inside_an_insert_or_copy_header_is_a_scan_error(tmp_path, flag
     assert _where(r) == Counter({(f"{s}.a", "memo", phone): 1})
 
 
+@pytest.mark.skipif(not PG, reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [(), ("--column-inserts",)])
+def test_quoted_column_names_with_comma_or_parenthesis(tmp_path, flags):
+    """Before: the column list of a COPY or INSERT header was read up to the first ``)`` and split at every
+    comma, so a quoted column name holding one (``"x)y"``, ``"a,b"``) made the header unreadable: the whole
+    table was scanned as plain text, without table or column, and without an error."""
+    v = ValueGen(random.Random(17))
+    m1, m2, m3 = v.mobile(), v.mobile(), v.mobile()
+    s = "audit_px"
+    live, dumped = _pg_live_vs_dump(tmp_path, s, (
+        f"DROP SCHEMA IF EXISTS {s} CASCADE; CREATE SCHEMA {s};"
+        f'CREATE TABLE {s}.t (id int primary key, "a,b" text, "x)y" text, "q""(" text);'
+        f"INSERT INTO {s}.t VALUES (1, '{m1}', '{m2}', '{m3}');"), flags)
+    t = f"{s}.t"
+    assert live == dumped == Counter({(t, "a,b", m1): 1, (t, "x)y", m2): 1, (t, 'q"(', m3): 1})
+
+
 @pytest.mark.skipif(not MARIADB, reason="MariaDB/mysqldump unavailable")
 def test_unquoted_unicode_names_in_a_column_list(tmp_path):
     """``mysqldump --skip-quote-names --complete-insert`` writes CJK table and column names bare; the header's

@@ -17,9 +17,11 @@ from sqlparse import tokens as T
 IDENT = rb'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$\x80-\xff]+)'  # bare: ASCII word or UTF-8 (手机号)
 QNAME = IDENT + rb"(?:\s*\.\s*" + IDENT + rb")*"
 
-INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:\(([^)]*)\)\s*)?"
+# a column list: identifiers, quoted ones may hold commas and parentheses (``"a,b"``, ``"x)y"``)
+_COLS = rb"\(\s*(" + IDENT + rb"(?:\s*,\s*" + IDENT + rb")*)\s*\)"
+INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:" + _COLS + rb"\s*)?"
                         rb"VALUES\s*", re.I)
-COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:\(([^)]*)\))?\s+FROM\s+stdin;\r?\n", re.I)
+COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:" + _COLS + rb")?\s+FROM\s+stdin;\r?\n", re.I)
 CREATE_HDR = re.compile(rb"CREATE\s+(?:TEMPORARY\s+|UNLOGGED\s+)?TABLE\b", re.I)
 USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
 
@@ -80,8 +82,8 @@ def split_qname(raw: str) -> list[str]:
 
 
 def column_list(raw: bytes) -> list[str]:
-    text = raw.decode("utf-8", "replace")
-    return [unquote_ident(c) for c in text.split(",") if c.strip()]
+    """The names of a header's column list (``_COLS``); a quoted name may hold a comma."""
+    return split_qname(raw.decode("utf-8", "replace"))
 
 
 @dataclass(slots=True)
