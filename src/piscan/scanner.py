@@ -476,7 +476,7 @@ class Scanner:
         if not points:
             self.scan_reader(READERS[kind](path, display), result)
             return
-        starts = [(0, 1, (None, None, {})), *points]
+        starts = [(0, 1, READERS[kind](path, display).state()), *points]  # a fresh reader's state
         tasks = [(path, display, kind, a, b, state, line, b == size)
                  for (a, line, state), b in zip(starts, [p[0] for p in points] + [size], strict=True)]
         rows_before: dict[str, int] = {}

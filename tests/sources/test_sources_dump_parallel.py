@@ -131,8 +131,8 @@ def test_wrong_split_state_is_caught(tmp_path, monkeypatch, small_blocks):
 
     def wrong(self, every):  # the third split point claims another column list
         points = plan(self, every)
-        off, line, (mode, db, _tables) = points[2]
-        points[2] = (off, line, (mode, db, {"t": (("a", "b", "c", "d", "e", "f"), ())}))
+        off, line, (mode, db, _tables, *rest) = points[2]
+        points[2] = (off, line, (mode, db, {"t": (("a", "b", "c", "d", "e", "f"), ())}, *rest))
         return points
 
     monkeypatch.setattr(SqlDumpReader, "plan_split", wrong)

@@ -1,7 +1,8 @@
 """Live databases through SQLAlchemy URLs: ``postgresql://``, ``mysql+pymysql://``, ``sqlite:///path.db``.
 
-* Enumerates schemas, tables and the columns that can hold PI as text: string/text/char/enum, JSON, and
-  integer/numeric columns wide enough for an 11–19 digit number (BIGINT, NUMERIC(≥11,0)).
+* Enumerates schemas, tables and the columns that can hold PI as text: string/text/char/enum, JSON, binary
+  (BLOB/bytea, decoded as UTF-8 like a dump's binary values), and integer/numeric columns wide enough for an
+  11–19 digit number (BIGINT, NUMERIC(≥11,0)); SQLite: every column (its types are only affinities).
 * Reads a deterministic sample per table — the first ``sample`` rows ordered by primary key (or by the
   scanned columns when there is none); ``sample=None`` (``--full``) reads every row.
 * Read-only: PostgreSQL sessions run with ``default_transaction_read_only``, MySQL sessions with
@@ -12,21 +13,23 @@
 
 Table names: PostgreSQL ``schema.table``; MySQL ``table`` when the URL names a database (as in a
 ``mysqldump`` of that database), else ``db.table``; SQLite ``table``. ``row`` is the primary-key value when
-the table has a one-column integer key, else the ordinal within the sample.
+the table has a one-column integer key of at most 10 digits (a longer one may be PI), else the ordinal within
+the sample.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from piscan.sources.base import Cell, Reader, SourceError
 
 DEFAULT_SAMPLE = 1000
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
-_SAFE_KEY = re.compile(r"-?\d{1,12}")
+# a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
+_SAFE_KEY = re.compile(r"-?\d{1,10}")
 
 
 def safe_url(url: str) -> str:
@@ -57,12 +60,33 @@ def _scannable(coltype: Any) -> bool:
 
     if isinstance(coltype, st.String | st.JSON | st.NullType | st.Enum):
         return True
+    # BLOB, VARBINARY, BINARY, bytea (all derive from the private _Binary): a dump of the table shows their bytes
+    # and its reader finds the PI in them, so a live scan reads them too (decoded as UTF-8, like the dump)
+    if isinstance(coltype, st._Binary):
+        return True
+    if isinstance(coltype, st.ARRAY):  # PostgreSQL text[], bigint[]…: read as the JSON list of its items
+        return _scannable(coltype.item_type)
     if isinstance(coltype, st.BigInteger):
         return True
     if isinstance(coltype, st.Numeric) and not isinstance(coltype, st.Float):
         prec, scale = getattr(coltype, "precision", None), getattr(coltype, "scale", None)
         return (prec is None or prec >= 11) and not scale
     return False
+
+
+def _same(name: str) -> str:
+    return name
+
+
+def _mysql_name(name: str) -> str:
+    return name.replace("``", "`")
+
+
+def _reflected_name(backend: str) -> Callable[[str], str]:
+    """The real name of a reflected column: SQLAlchemy's MySQL reflection reads the names out of ``SHOW CREATE
+    TABLE`` and keeps a backtick inside a name doubled (`` `we``ird` `` -> ``we``ird``); querying that name
+    fails (unknown column) and loses the table."""
+    return _mysql_name if backend in ("mysql", "mariadb") else _same
 
 
 class LiveDbReader(Reader):
@@ -148,10 +172,13 @@ class LiveDbReader(Reader):
         import sqlalchemy as sa
 
         cols = insp.get_columns(tname, schema=schema)
-        scan = [c["name"] for c in cols if _scannable(c["type"])]
+        fix = _reflected_name(conn.dialect.name)
+        # SQLite types are only affinities: an INTEGER is 64-bit and any column can hold text, so every column
+        # is read (untyped, as stored), as its .dump shows it
+        scan = [fix(c["name"]) for c in cols if conn.dialect.name == "sqlite" or _scannable(c["type"])]
         if not scan:
             return
-        pk = insp.get_pk_constraint(tname, schema=schema).get("constrained_columns") or []
+        pk = [fix(n) for n in insp.get_pk_constraint(tname, schema=schema).get("constrained_columns") or []]
         names = list(dict.fromkeys([*pk, *scan]))
         tbl = sa.table(tname, *[sa.column(n) for n in names], schema=schema)
         q = sa.select(*[tbl.c[n] for n in names]).order_by(*[tbl.c[n] for n in (pk or scan)])
@@ -173,7 +200,7 @@ class LiveDbReader(Reader):
                 if v is None:
                     continue
                 if isinstance(v, dict | list):
-                    text = json.dumps(v, ensure_ascii=False)
+                    text = json.dumps(v, ensure_ascii=False, default=str)  # numeric[] items are Decimals
                 elif isinstance(v, bytes | memoryview):
                     text = bytes(v).decode("utf-8", "replace")
                 else:

@@ -14,18 +14,22 @@ from dataclasses import dataclass, field
 import sqlparse
 from sqlparse import tokens as T
 
-IDENT = rb'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$]+)'
+IDENT = rb'(?:`(?:[^`]|``)+`|"(?:[^"]|"")+"|\[[^\]]+\]|[\w$\x80-\xff]+)'  # bare: ASCII word or UTF-8 (手机号)
 QNAME = IDENT + rb"(?:\s*\.\s*" + IDENT + rb")*"
 
-INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:\(([^)]*)\)\s*)?"
+# a column list: identifiers, quoted ones may hold commas and parentheses (``"a,b"``, ``"x)y"``)
+_COLS = rb"\(\s*(" + IDENT + rb"(?:\s*,\s*" + IDENT + rb")*)\s*\)"
+INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:" + _COLS + rb"\s*)?"
                         rb"VALUES\s*", re.I)
-COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:\(([^)]*)\))?\s+FROM\s+stdin;\r?\n", re.I)
+COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:" + _COLS + rb")?\s+FROM\s+stdin;\r?\n", re.I)
 CREATE_HDR = re.compile(rb"CREATE\s+(?:TEMPORARY\s+|UNLOGGED\s+)?TABLE\b", re.I)
 USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
 
-_STR_MYSQL = rb"(?:_\w+\s*)?'(?:[^'\\]+|\\.|'')*'"
-_STR_STD = (rb"(?:(?:replace\()+'(?:[^']+|'')*'(?:,'\\[rn]',char\(\d+\)\))+"
-            rb"|[EeXxNn]?'(?:[^']+|'')*'(?:::[\w ]+?(?=[,)]))?)")
+# Possessive: the alternatives never overlap, and a quote with no closing quote (a dump cut inside a string)
+# must fail in linear time, not by trying every split of the run of characters after it (exponential).
+_STR_MYSQL = rb"(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'"
+_STR_STD = (rb"(?:(?:replace\()+'(?:[^']++|'')*+'(?:,'\\[rn]',char\(\d+\)\))+"
+            rb"|[EeXxNn]?'(?:[^']++|'')*+'(?:::[\w ]+?(?=[,)]))?)")
 _BARE = rb"[^,()'\s;]+"
 #: one token per value, plus ``)`` closing each row (the opening parenthesis and commas are skipped)
 VALUE_TOKEN = {
@@ -78,8 +82,8 @@ def split_qname(raw: str) -> list[str]:
 
 
 def column_list(raw: bytes) -> list[str]:
-    text = raw.decode("utf-8", "replace")
-    return [unquote_ident(c) for c in text.split(",") if c.strip()]
+    """The names of a header's column list (``_COLS``); a quoted name may hold a comma."""
+    return split_qname(raw.decode("utf-8", "replace"))
 
 
 @dataclass(slots=True)
@@ -163,7 +167,9 @@ def unescape_mysql(s: str) -> str:
     return s
 
 
-def unescape_std(s: str) -> str:
+def unescape_std(s: str, backslashes: bool = False) -> str:
+    """The text of a standard SQL literal. ``backslashes``: PostgreSQL with ``standard_conforming_strings`` off,
+    where backslashes in every string are escapes (as always in an ``E'…'`` string)."""
     m = _SQLITE_WRAP.match(s)
     if m:
         body = m.group(1).replace("''", "'")
@@ -171,11 +177,31 @@ def unescape_std(s: str) -> str:
             body = body.replace("\\" + esc, "\n" if esc == "n" else "\r")
         return body
     if s[:1] in "EeNnXx" and s[1:2] == "'":
+        backslashes = backslashes or s[0] in "Ee"
         s = s[1:]
     if s.startswith("'"):
         end = s.rfind("'")
+        if backslashes and "\\" in s:
+            return _PG_ESC_RX.sub(_pg_esc, s[1:end])
         return s[1:end].replace("''", "'")
     return s
+
+
+_PG_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|''", re.S)
+_PG_ESC = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def _pg_esc(m: re.Match[str]) -> str:
+    """One escape of a PostgreSQL escape string (``E'…'``)."""
+    e = m.group(1)
+    if e is None:
+        return "'"
+    if e[0] in "01234567":
+        return chr(int(e, 8))
+    if len(e) > 1:  # \xh(h), \uXXXX, \UXXXXXXXX
+        cp = int(e[1:], 16)
+        return chr(cp) if cp <= 0x10FFFF and not 0xD800 <= cp < 0xE000 else "\ufffd"
+    return _PG_ESC.get(e, e)
 
 
 _HEX_BODY = re.compile(r"(?:[0-9A-Fa-f]{2})+")

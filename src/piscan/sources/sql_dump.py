@@ -13,6 +13,7 @@ inside strings, SQLite ``replace(…,'\\n',char(10))``), and COPY blocks (tab se
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
@@ -46,8 +47,11 @@ _TRAIL = rb"[ \t]*(?:--[^\n]*|/\*[^\n]*?\*/[ \t]*|#[^\n]*)?\r?\n"
 _STMT_END = re.compile(rb"\);" + _TRAIL)
 _SEMI_EOL = re.compile(rb";" + _TRAIL)
 _COPY_END = re.compile(rb"^\\\.\r?$", re.M)
+_SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
+_CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
-_SAFE_ROW_KEY = re.compile(rb"-?\d{1,12}")
+# a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
+_SAFE_ROW_KEY = re.compile(rb"-?\d{1,10}")
 # Values the byte prefilter cannot see in the raw dump, handed to the detector with every pattern:
 # * a value right after a backslash escape (``'addr\n13800138000'``, COPY ``\t13800138000``, SQLite
 #   ``replace('a\n13800138000',…)``): in the raw bytes the digits follow a letter, so no word boundary;
@@ -62,9 +66,9 @@ DUMP_BLOCK = 1 << 20
 MAX_STATEMENT = 64 << 20
 
 
-#: parser state between statements or rows: (mode, database, {table: (columns, primary key)}), where mode
-#: is None or ("insert" | "copy", table)
-DumpState = tuple[tuple[str, str] | None, str | None, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+#: parser state between statements or rows: (mode, database, {table: (columns, primary key)}, backslash
+#: escapes in strings), where mode is None or ("insert" | "copy", table)
+DumpState = tuple[tuple[str, str] | None, str | None, dict[str, tuple[tuple[str, ...], tuple[str, ...]]], bool]
 
 
 class _Window:
@@ -85,6 +89,24 @@ class _Window:
         self.fh.close()
 
 
+def _newline_ended(blocks: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes, int]]:
+    """``blocks`` with a newline added to the last one when it has none: a statement on the last line of a dump
+    is complete without it (statement ends are recognised at line ends)."""
+    prev = None
+    try:
+        for item in blocks:
+            if prev is not None:
+                yield prev
+            prev = item
+    except SourceError:  # a read fault (truncated .gz): the block read before it is still scanned, as is
+        if prev is not None:
+            yield prev
+        raise
+    if prev is not None:
+        block, line = prev
+        yield (block if block.endswith(b"\n") else block + b"\n"), line
+
+
 class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
@@ -99,6 +121,9 @@ class SqlDumpReader(Reader):
         self._ds: DecodedStream | None = None
         self._tok = VALUE_TOKEN[self.dialect]
         self._unescape = unescape_mysql if self.dialect == "mysql" else unescape_std
+        # pg_dump of a server with standard_conforming_strings off: it says so (SET … = off) and writes every
+        # backslash in a string literal doubled, so backslashes in strings are escapes from there on
+        self._backslashes = False
         # streaming state: None | ("insert", table) | ("copy", table)
         self._mode: tuple[str, TableInfo] | None = None
         self._copy_line = 0
@@ -126,9 +151,11 @@ class SqlDumpReader(Reader):
         pending = b""
         pending_line = 1
         line0 = self._line0
+        last: tuple[bytes, int] = (b"", 1)
         try:
-            for block, line in ds.blocks():
+            for block, line in _newline_ended(ds.blocks()) if self._final else ds.blocks():
                 line += line0
+                last = (block, line)
                 if pending:
                     data, first = pending + block, pending_line
                 else:
@@ -144,6 +171,8 @@ class SqlDumpReader(Reader):
             if pending and self._final:
                 cells, used = self._parse(pending, pending_line, final=True)
                 yield from cells
+            elif self._final and self._mode is None:
+                self._cut_header(*last)
             elif not self._final and not pending:
                 self.end_state = self.state()  # else None: the range does not end between statements
         except SourceError as exc:
@@ -172,7 +201,8 @@ class SqlDumpReader(Reader):
     def state(self) -> DumpState:
         """The parser state between two statements or rows: mode, current database, tables (columns, key)."""
         mode = None if self._mode is None else (self._mode[0], self._mode[1].name)
-        return mode, self._db, {n: (tuple(t.columns), tuple(t.pk)) for n, t in self.tables.items()}
+        return (mode, self._db, {n: (tuple(t.columns), tuple(t.pk)) for n, t in self.tables.items()},
+                self._backslashes)
 
     def start_range(self, start: int, end: int, state: DumpState, *, first_line: int, final: bool,
                     rows: dict[str, int] | None = None, ordinal_rows: bool = False) -> None:
@@ -180,7 +210,8 @@ class SqlDumpReader(Reader):
         ``first_line``, with ``rows`` rows per table before it. ``final``: the range ends the dump (else an
         open statement at its end is not a fault). ``ordinal_rows``: row ordinals stay ``int`` (counted from
         the range start) so the caller can add the rows of earlier ranges."""
-        mode, db, tables = state
+        mode, db, tables, backslashes = state
+        self._set_backslashes(backslashes)
         rows = rows or {}
         self.tables = {n: TableInfo(n, list(c), list(k), rows.get(n, 0)) for n, (c, k) in tables.items()}
         self._db = db
@@ -369,6 +400,10 @@ class SqlDumpReader(Reader):
                 h = USE_STMT.match(data, pos)
                 if h:
                     self._db = split_qname(h.group(1).decode("utf-8", "replace"))[0]
+            elif c in b"Ss" and self.dialect != "mysql":
+                h = _SET_STD_STRINGS.match(data, pos)
+                if h:
+                    self._set_backslashes(h.group(1).lower() == b"off")
             # any other line: scanned as plain text (comments, UPDATEs…), no column
             le = data.find(b"\n", pos)
             le = n if le == -1 else le + 1
@@ -377,6 +412,20 @@ class SqlDumpReader(Reader):
                 out.append(Cell(text, line=line_at(pos), offset=0))
             pos = le
         return out, n
+
+    def _cut_header(self, block: bytes, line: int) -> None:
+        """A fault when the dump's last line (in its last ``block``, starting at ``line``) is an INSERT or COPY
+        cut before its values (``INSERT INTO t VALU``): read as plain text, it would end the scan silently."""
+        body = block.rstrip(b"\r\n")
+        ls = body.rfind(b"\n") + 1
+        tail = body[ls:].lstrip()
+        if _CUT_HEAD.match(tail) and not INSERT_HDR.match(tail) and not COPY_HDR.match(tail + b"\n"):
+            self._fault(line + body.count(b"\n", 0, ls), "INSERT or COPY cut before its values (dump truncated?)")
+
+    def _set_backslashes(self, on: bool) -> None:
+        self._backslashes = on
+        if self.dialect != "mysql":
+            self._unescape = functools.partial(unescape_std, backslashes=True) if on else unescape_std
 
     @staticmethod
     def _extra_candidates(data: bytes) -> list[int]:
@@ -530,6 +579,8 @@ class SqlDumpReader(Reader):
                         hexed = (decode_hex_literal(text) if raw[:1] in b"0Xx" or (raw[:1] == b"'" and std)
                                  else None)
                         text = unesc(text) if hexed is None else hexed
+                        if std and hexed is None and text[:2] == "\\x":  # bytea once its backslash is unescaped
+                            text = decode_hex_literal(text) or text
                         q = raw.find(b"'")
                         off = col_of(s + (q + 1 if q >= 0 else 0))
                         found[ci].append((text, line_at(s), off, key, pats))
