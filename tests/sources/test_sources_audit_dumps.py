@@ -57,18 +57,24 @@ def test_mysqldump_cut_inside_a_long_string_is_a_scan_error_not_a_hang(tmp_path)
 PG = shutil.which("pg_dump") is not None and listening(5432)
 
 
-def _mysql_live_vs_dump(tmp_path, db: str, setup: str) -> tuple[Counter, Counter]:
-    """Counts per (table, column, value) of a live scan of ``db`` and of its real mysqldump."""
+def _mysql_live_and_dump(tmp_path, db: str, setup: str, scan):
+    """Create ``db`` with ``setup``, return ``scan`` of it live and the path of its real mysqldump; drop it."""
     from piscan.testing.services import MYSQL
 
     try:
         subprocess.run(MYSQL, input=setup, text=True, check=True)
-        live = _scan(f"mysql+pymysql://root@127.0.0.1:3306/{db}")
+        live = scan(f"mysql+pymysql://root@127.0.0.1:3306/{db}")
         with (tmp_path / "d.sql").open("wb") as fh:
             subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", db], stdout=fh, check=True)
     finally:
         subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
-    dumped = _scan(str(tmp_path / "d.sql"))
+    return live, tmp_path / "d.sql"
+
+
+def _mysql_live_vs_dump(tmp_path, db: str, setup: str) -> tuple[Counter, Counter]:
+    """Counts per (table, column, value) of a live scan of ``db`` and of its real mysqldump."""
+    live, dump = _mysql_live_and_dump(tmp_path, db, setup, _scan)
+    dumped = _scan(str(dump))
     assert not live.errors, live.errors
     assert not dumped.errors, dumped.errors
     return _where(live), _where(dumped)
@@ -219,7 +225,6 @@ def test_primary_key_holding_a_phone_number_is_not_echoed_as_row_key(tmp_path):
     """Before: ``row`` was the primary-key value whenever it was an integer of up to 12 digits, so a table
     keyed by mobile number (common for user tables) put every raw number in the report as the row key, from
     the dump and from the live database, without ``--show-values``."""
-    from piscan.testing.services import MYSQL
 
     v = ValueGen(random.Random(14))
     phone, rid, phone2 = v.mobile(), v.resident_id(), v.mobile()
@@ -229,14 +234,8 @@ def test_primary_key_holding_a_phone_number_is_not_echoed_as_row_key(tmp_path):
              f"INSERT INTO users VALUES ({phone}, '{rid}'), ({phone2}, NULL);"
              "CREATE TABLE small (id INT PRIMARY KEY, idno varchar(20));"
              f"INSERT INTO small VALUES (1234567890, '{rid}');")
-    try:
-        subprocess.run(MYSQL, input=setup, text=True, check=True)
-        live = _report_text(f"mysql+pymysql://root@127.0.0.1:3306/{db}")
-        with (tmp_path / "d.sql").open("wb") as fh:
-            subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", db], stdout=fh, check=True)
-    finally:
-        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
-    for text in (live, _report_text(str(tmp_path / "d.sql"))):
+    live, dump = _mysql_live_and_dump(tmp_path, db, setup, _report_text)
+    for text in (live, _report_text(str(dump))):
         assert phone not in text and phone2 not in text and rid not in text
         assert '"row": "1234567890"' in text  # a 10-digit key is still the key
 

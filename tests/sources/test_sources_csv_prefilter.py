@@ -10,22 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from piscan.detection.validators import cn_resident_id, luhn
 from piscan.reports.json_report import build
 from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.csv_source import CsvReader
-from piscan.testing.generate import LineGen
-
-
-def _id(rng: random.Random) -> str:
-    first17 = f"{rng.choice(['110105', '440305', '620102'])}{rng.randint(1950, 2012)}{rng.randint(1, 12):02d}" \
-              f"{rng.randint(1, 28):02d}{rng.randint(0, 999):03d}"
-    return first17 + cn_resident_id.calc_check_digit(first17)
-
-
-def _card(rng: random.Random) -> str:
-    body = "622202" + "".join(str(rng.randint(0, 9)) for _ in range(12))
-    return body + luhn.calc_check_digit(body)
+from piscan.testing.generate import LineGen, ValueGen
 
 
 def _fullwidth(s: str) -> str:
@@ -34,13 +22,13 @@ def _fullwidth(s: str) -> str:
 
 def write_csv(path: Path, rows: int, seed: int = 5, *, delimiter: str = ",") -> None:
     rng = random.Random(seed)
+    v = ValueGen(rng)
     lines = [ln.text for ln in LineGen(seed).corpus(rows, 3)]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, delimiter=delimiter)
         w.writerow(["id", "姓名", "身份证号", "手机", "bank_card", "message", "备注", "order_no"])
         for i in range(rows):
-            mob = f"1{rng.choice('3589')}{rng.randint(0, 999_999_999):09d}"
-            idv, card = _id(rng), _card(rng)
+            mob, idv, card = v.mobile(), v.resident_id(), v.card()
             msg = lines[i] + (f"\n第二行 {rng.choice([mob, idv, card])} 带\"引号\"" if i % 25 == 0 else "")
             w.writerow([
                 i, f"用户{i}",
