@@ -89,16 +89,37 @@ def priority(distance: int | None, score: float, start: int, end: int, rule_id: 
     return (distance is None, distance or 0, -score, -(end - start), start, rule_id)
 
 
+def candidate_text(data: bytes, frm: int, to: int) -> str:
+    """The value of an exact prefilter report ``data[frm:to]``: without the boundary characters the pattern
+    consumed (an escape such as ``\\u0022`` or ``%22`` before it, a separator after it), as its validator
+    takes it."""
+    c = data[frm:to]
+    if c[:2] == b"\\u":
+        c = c[6:]
+    elif c[:1] == b"%":
+        c = c[3:]
+    i, j = 0, len(c)
+    while i < j and c[i] not in _BODY_START:
+        i += 1
+    while j > i and c[j - 1] not in _BODY_END:
+        j -= 1
+    cand = c[i:j].decode("ascii", "replace")
+    if cand[:1] == "+" and cand[1:3] != "86":
+        cand = cand[1:]
+    return cand
+
+
 class Candidates:
     """Validator-gated prefilter reports of one block of bytes, for structured readers (SQL dumps): they
     tokenise only the rows holding a report and hand each candidate value to :meth:`Detector.scan_text`
     with the patterns that reported it."""
 
-    __slots__ = ("ends", "pids")
+    __slots__ = ("ends", "pids", "starts")
 
     def __init__(self, reports: list[tuple[int, int, int]]) -> None:
         self.ends = [r[0] for r in reports]
         self.pids = [r[1] for r in reports]
+        self.starts = [r[2] for r in reports]  # -1 for a generic report
 
     def between(self, lo: int, hi: int) -> tuple[int, ...] | None:
         """Pattern indexes of the reports ending in ``(lo, hi]`` (``None``: any pattern may apply)."""
@@ -280,19 +301,7 @@ class Detector:
             if pid < 0 or frm < 0:
                 kept.append(rep)
                 continue
-            c = data[frm:to]
-            if c[:2] == b"\\u":
-                c = c[6:]
-            elif c[:1] == b"%":
-                c = c[3:]
-            i, j = 0, len(c)
-            while i < j and c[i] not in _BODY_START:
-                i += 1
-            while j > i and c[j - 1] not in _BODY_END:
-                j -= 1
-            cand = c[i:j].decode("ascii", "replace")
-            if cand[:1] == "+" and cand[1:3] != "86":
-                cand = cand[1:]
+            cand = candidate_text(data, frm, to)
             rule = patterns[pid][0]
             verdict = rule.validator(cand, rule.params)
             if verdict is not None:

@@ -10,10 +10,11 @@ shippers) is read as JSON Lines. Invalid lines are scanned as text and reported 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from piscan.sources.base import Cell, Chunk, Reader, SourceError
+from piscan.sources.base import Cell, CellBatch, Chunk, Reader, SourceError
 from piscan.sources.text import DecodedStream, stream_metadata
 
 MAX_DOCUMENT = 128 << 20
@@ -53,25 +54,82 @@ def _json_lines(data: bytes) -> list[tuple[int, Any]] | None:
     return out
 
 
+_ESCAPED_DIGIT = re.compile(rb"\\u(?:[fF][fF]1|003)[0-9]")
+
+
 class JsonLinesReader(Reader):
     kind = "jsonl"
+    #: set by the scanner to its Detector: JSON Lines blocks go through the prefilter and its validator gate,
+    #: and only the leaves of records (lines) with a candidate reach stage 2; the others are only counted
+    prefilter: Any = None
 
     def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
         super().__init__(path, display_path, opener=opener)
         self._ds: DecodedStream | None = None
         self.records = 0
         self.faults: list[str] = []
+        self.counts: dict[tuple[str | None, str], int] = {}  # leaves per key path
+        self.unscanned = 0  # characters of leaves no prefilter report pointed at
 
-    def _cells(self, obj: Any, line: int | None, row: str | None) -> Iterator[Cell]:
+    def _candidate_lines(self, block: bytes, first: int) -> dict[int, tuple[tuple[int, ...] | None,
+                                                                           frozenset[str] | None]] | None:
+        """For the lines of ``block`` with a validator-gated candidate: the patterns reported there (``None``:
+        a generic report, any pattern) and the candidate values (``None``: unknown, every leaf may hold
+        one). ``None`` when there is no prefilter (every leaf is scanned)."""
+        if self.prefilter is None:
+            return None
+        from piscan.detection.detector import candidate_text
+
+        cands = self.prefilter.candidates(block)
+        pats: dict[int, set[int] | None] = {}
+        needles: dict[int, set[str] | None] = {}
+        line, pos = first, 0
+        for frm, end, pid in zip(cands.starts, cands.ends, cands.pids, strict=True):
+            p = end - 1  # (a report may end with the boundary character after its value, a newline too)
+            if p > pos:
+                line += block.count(b"\n", pos, p)
+                pos = p
+            if pid < 0 or frm < 0:
+                pats[line] = needles[line] = None
+                continue
+            known = pats.setdefault(line, set())
+            if known is not None:
+                known.add(pid)
+            values = needles.setdefault(line, set())
+            if values is not None:
+                values.add(candidate_text(block, frm, end))
+        # digits escaped by ensure_ascii (\uff11… full-width, \u0031…) become a value only once decoded: such
+        # lines get every pattern on every leaf, as the decoded leaves did before the prefilter
+        line, pos = first, 0
+        for m in _ESCAPED_DIGIT.finditer(block):
+            line += block.count(b"\n", pos, m.start())
+            pos = m.start()
+            pats[line] = needles[line] = None
+        return {ln: (None if p is None else tuple(sorted(p)),
+                     None if needles[ln] is None else frozenset(needles[ln] or ())) for ln, p in pats.items()}
+
+    def _cells(self, obj: Any, line: int | None, row: str | None,
+               patterns: tuple[int, ...] | None = None) -> Iterator[Cell]:
         for path, text in leaves(obj):
-            yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path))
+            yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path),
+                       patterns=patterns)
 
-    def items(self) -> Iterator[Cell | Chunk]:
+    def column_values(self) -> dict[tuple[str | None, str], int] | None:
+        # JSON Lines counts its leaves itself (some are never handed over); a JSON document does not
+        return dict(self.counts) if self.kind == "jsonl" else None
+
+    def unscanned_chars(self) -> int:
+        return self.unscanned
+
+    def items(self) -> Iterator[CellBatch | Chunk]:
         fh = self.open_binary()
         self._ds = ds = DecodedStream(fh)
         bad = 0
         try:
+            counts = self.counts
+            pending: dict[str, list[tuple]] = {}
             for block, first in ds.blocks():
+                cands = self._candidate_lines(block, first)
                 line = first
                 for raw in block.split(b"\n"):
                     if raw.strip():
@@ -84,8 +142,22 @@ class JsonLinesReader(Reader):
                             yield Chunk(raw + b"\n", line)
                         else:
                             self.records += 1
-                            yield from self._cells(obj, line, str(self.records))
+                            pats, values = (None, None) if cands is None else cands.get(line, ((), frozenset()))
+                            row = str(self.records)
+                            for path, text in leaves(obj):
+                                col = path or "$"
+                                key = (None, col)
+                                counts[key] = counts.get(key, 0) + 1
+                                # a leaf without any of the line's candidate values holds nothing stage 2
+                                # could report (the values are ASCII, which JSON strings do not escape)
+                                if values is not None and not any(v in text for v in values):
+                                    self.unscanned += len(text)
+                                    continue
+                                pending.setdefault(col, []).append((text, line, 0, row, pats))
                     line += 1
+                for col, found in pending.items():  # one batch per key path and block
+                    yield CellBatch(None, col, _context("" if col == "$" else col), found)
+                pending.clear()
         except SourceError as exc:
             self.faults.append(exc.reason)
         finally:

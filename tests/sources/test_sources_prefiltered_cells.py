@@ -88,3 +88,40 @@ def test_lone_cr_line_ends_fall_back_to_scanning_every_cell(tmp_path: Path) -> N
                      .encode())
     result = Scanner(ScanOptions(jobs=1)).scan([str(path)])
     assert len(result.findings) == 30 and {f.column for f in result.findings} == {"mobile"}
+
+
+def write_jsonl(path: Path, rows: int, seed: int = 8) -> None:
+    rng = random.Random(seed)
+    v = ValueGen(rng)
+    lines = [ln.text for ln in LineGen(seed).corpus(rows, 3)]
+    out = []
+    for i in range(rows):
+        mob, idv, card = v.mobile(), v.resident_id(), v.card()
+        rec = {"id": i, "ts": 1_700_000_000_000 + i, "msg": lines[i],
+               "user": {"name": f"用户{i}", "phone": rng.choice([mob, int(mob), mob[:3] + "****" + mob[7:],
+                                                               _fullwidth(mob), None]),
+                        "idCard": rng.choice([idv, idv[:6] + "********" + idv[14:], ""]),
+                        "cards": rng.choice([[card], [], [card, " ".join(card[j:j + 4] for j in range(0, 16, 4))]])},
+               "order_no": f"2023{rng.randint(10**15, 10**16 - 1)}"}
+        if i % 3 == 0:
+            rec = {"id": i, "event": "page_view", "url": f"/p/{rng.randint(1, 99999)}", "ts": 1_700_000_000_000 + i}
+        out.append(json.dumps(rec, ensure_ascii=rng.random() < 0.3))
+        if i % 500 == 0:
+            out.append("{not json " + mob)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
+def test_prefiltered_json_lines_equal_scanning_every_leaf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piscan.sources.json_source import JsonLinesReader
+
+    path = tmp_path / "events.jsonl"
+    write_jsonl(path, 3000)
+    filtered = {cap: _report(path, cap) for cap in (0, 50)}
+    monkeypatch.setattr(JsonLinesReader, "prefilter", property(lambda self: None, lambda self, value: None))
+    for cap, got in filtered.items():
+        assert got == _report(path, cap), cap
+    assert len(filtered[0]["findings"]) > 3000
+    assert filtered[0]["errors"]  # the invalid lines are reported (and scanned as text) either way
+    assert {(f["entity_type"], f["masked"]) for f in filtered[0]["findings"]} >= {
+        ("CN_MOBILE_PHONE", False), ("CN_MOBILE_PHONE", True), ("CN_RESIDENT_ID", False),
+        ("CN_RESIDENT_ID", True), ("CN_BANK_CARD", False)}
