@@ -20,12 +20,12 @@ def _fullwidth(s: str) -> str:
     return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in s)
 
 
-def write_csv(path: Path, rows: int, seed: int = 5, *, delimiter: str = ",") -> None:
+def write_csv(path: Path, rows: int, seed: int = 5, *, delimiter: str = ",", quoting: int = csv.QUOTE_MINIMAL) -> None:
     rng = random.Random(seed)
     v = ValueGen(rng)
     lines = [ln.text for ln in LineGen(seed).corpus(rows, 3)]
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, delimiter=delimiter)
+        w = csv.writer(fh, delimiter=delimiter, quoting=quoting)
         w.writerow(["id", "姓名", "身份证号", "手机", "bank_card", "message", "备注", "order_no"])
         for i in range(rows):
             mob, idv, card = v.mobile(), v.resident_id(), v.card()
@@ -47,11 +47,14 @@ def _report(path: Path, cap: int) -> dict:
     return {k: doc[k] for k in ("findings", "assets", "summary", "errors")}
 
 
-@pytest.mark.parametrize("delimiter", [",", ";"])
+@pytest.mark.parametrize(("delimiter", "quoting"), [(",", csv.QUOTE_MINIMAL), (";", csv.QUOTE_MINIMAL),
+                                                     (",", csv.QUOTE_ALL)])
 def test_prefiltered_csv_equals_scanning_every_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                     delimiter: str) -> None:
+                                                     delimiter: str, quoting: int) -> None:
+    """Unquoted one-line records map reports to fields by offset; quoted ones (all of them with QUOTE_ALL)
+    hand over the fields holding a reported value."""
     path = tmp_path / "export.csv"
-    write_csv(path, 3000, delimiter=delimiter)
+    write_csv(path, 3000, delimiter=delimiter, quoting=quoting)
     filtered = {cap: _report(path, cap) for cap in (0, 50)}
     # every cell through stage 2: the reader ignores the detector the scanner hands it
     monkeypatch.setattr(CsvReader, "prefilter", property(lambda self: None, lambda self, value: None))

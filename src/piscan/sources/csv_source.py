@@ -60,7 +60,7 @@ class CsvReader(Reader):
         self.counts: dict[tuple[str | None, str], int] = {}  # non-empty values per column
         self.unscanned = 0  # characters of values no prefilter report pointed at
         self._filtering = True
-        self._line_reports: dict[int, list[tuple[int, int]]] = {}  # line -> (end in the line, pattern)
+        self._line_reports: dict[int, list[tuple[int, int, str | None]]] = {}  # line -> (end, pattern, value)
         self._last = ""
 
     def _lines(self, ds: DecodedStream) -> Iterator[str]:
@@ -78,17 +78,20 @@ class CsvReader(Reader):
 
     def _note_candidates(self, block: bytes, first: int) -> None:
         """Record, per line of ``block`` (first line number ``first``), the validator-gated prefilter
-        reports on it: their end offsets within the line (bytes) and pattern (``-1``: a generic report, any
-        pattern may apply)."""
+        reports on it: their end offsets within the line (bytes), pattern (``-1``: a generic report, any
+        pattern may apply) and value (``None`` for a generic report)."""
+        from piscan.detection.detector import candidate_text
+
         cands = self.prefilter.candidates(block)
         lines = self._line_reports
         line, pos = first, 0
-        for end, pid in zip(cands.ends, cands.pids, strict=True):
+        for frm, end, pid in zip(cands.starts, cands.ends, cands.pids, strict=True):
             p = end - 1  # (a report may end with the boundary character after its value, a newline too)
             if p > pos:
                 line += block.count(b"\n", pos, p)
                 pos = p
-            lines.setdefault(line, []).append((end - (block.rfind(b"\n", 0, p) + 1), pid))
+            value = candidate_text(block, frm, end) if pid >= 0 and frm >= 0 else None
+            lines.setdefault(line, []).append((end - (block.rfind(b"\n", 0, p) + 1), pid, value))
 
     def _cell_patterns(self, first: int, last: int, rec: list[str],
                        delimiter: str) -> list[tuple[int, ...] | bool | None]:
@@ -107,7 +110,7 @@ class CsvReader(Reader):
             for v in rec:
                 starts.append(starts[-1] + (len(v) if ascii_ else len(v.encode())) + step)
             per: list[set[int] | bool | None] = [False] * len(rec)
-            for end, pid in reports:
+            for end, pid, _ in reports:
                 # a report ending in (starts[i], starts[i + 1]] belongs to field i (it may end one past it)
                 i = min(max(bisect_left(starts, end) - 1, 0), len(rec) - 1)
                 got = per[i]
@@ -119,10 +122,15 @@ class CsvReader(Reader):
                     assert isinstance(got, set)
                     got.add(pid)
             return [x if x is None or x is False else tuple(sorted(x)) for x in per]
-        # quoted fields or a multi-line record: every field gets the record's patterns
-        pids = {pid for _, pid in reports}
-        whole = None if any(pid < 0 for pid in pids) else tuple(sorted(pids))
-        return [whole] * len(rec)
+        # quoted fields or a multi-line record: the fields holding one of the reported values (ASCII digits,
+        # separators, mask characters: unquoting leaves them as they are) get the record's patterns
+        values: set[str] = set()
+        for _, pid, v in reports:
+            if pid < 0 or v is None:
+                return [None] * len(rec)
+            values.add(v)
+        pats = tuple(sorted({pid for _, pid, _ in reports}))
+        return [pats if any(v in field for v in values) else False for field in rec]
 
     def items(self) -> Iterator[CellBatch]:
         fh = self.open_binary()
