@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from piscan.sources.base import CellBatch, Reader, SourceError
+from piscan.sources.candidates import by_line
 from piscan.sources.text import DecodedStream, stream_metadata
 
 csv.field_size_limit(1 << 30)
@@ -80,18 +81,9 @@ class CsvReader(Reader):
         """Record, per line of ``block`` (first line number ``first``), the validator-gated prefilter
         reports on it: their end offsets within the line (bytes), pattern (``-1``: a generic report, any
         pattern may apply) and value (``None`` for a generic report)."""
-        from piscan.detection.detector import candidate_text
-
-        cands = self.prefilter.candidates(block)
         lines = self._line_reports
-        line, pos = first, 0
-        for frm, end, pid in zip(cands.starts, cands.ends, cands.pids, strict=True):
-            p = end - 1  # (a report may end with the boundary character after its value, a newline too)
-            if p > pos:
-                line += block.count(b"\n", pos, p)
-                pos = p
-            value = candidate_text(block, frm, end) if pid >= 0 and frm >= 0 else None
-            lines.setdefault(line, []).append((end - (block.rfind(b"\n", 0, p) + 1), pid, value))
+        for c in by_line(self.prefilter, block, first):
+            lines.setdefault(c.line, []).append((c.end, c.pattern, c.value))
 
     def _cell_patterns(self, first: int, last: int, rec: list[str],
                        delimiter: str) -> list[tuple[int, ...] | bool | None]:

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from piscan.sources.base import Cell, CellBatch, Chunk, Reader, SourceError
+from piscan.sources.candidates import by_line
 from piscan.sources.text import DecodedStream, stream_metadata
 
 MAX_DOCUMENT = 128 << 20
@@ -78,26 +79,18 @@ class JsonLinesReader(Reader):
         one). ``None`` when there is no prefilter (every leaf is scanned)."""
         if self.prefilter is None:
             return None
-        from piscan.detection.detector import candidate_text
-
-        cands = self.prefilter.candidates(block)
         pats: dict[int, set[int] | None] = {}
         needles: dict[int, set[str] | None] = {}
-        line, pos = first, 0
-        for frm, end, pid in zip(cands.starts, cands.ends, cands.pids, strict=True):
-            p = end - 1  # (a report may end with the boundary character after its value, a newline too)
-            if p > pos:
-                line += block.count(b"\n", pos, p)
-                pos = p
-            if pid < 0 or frm < 0:
-                pats[line] = needles[line] = None
+        for c in by_line(self.prefilter, block, first):
+            if c.value is None:
+                pats[c.line] = needles[c.line] = None
                 continue
-            known = pats.setdefault(line, set())
+            known = pats.setdefault(c.line, set())
             if known is not None:
-                known.add(pid)
-            values = needles.setdefault(line, set())
+                known.add(c.pattern)
+            values = needles.setdefault(c.line, set())
             if values is not None:
-                values.add(candidate_text(block, frm, end))
+                values.add(c.value)
         # digits escaped by ensure_ascii (\uff11… full-width, \u0031…) become a value only once decoded: such
         # lines get every pattern on every leaf, as the decoded leaves did before the prefilter
         line, pos = first, 0
