@@ -404,23 +404,18 @@ class Scanner:
                 self.assets.add_cell(f)
 
     def _scan_parallel(self, path: str, display: str, size: int, jobs: int, result: ScanResult) -> None:
-        import multiprocessing as mp
         import threading
 
-        global _PARENT
         parts = max(jobs * 4, size // (16 << 20))
         ranges = _split_ranges(path, size, parts)
-        if self._pool is None:
-            _ = self.detector.prefilter  # compile before forking, so workers inherit the database
-            _PARENT = self
-            self._pool = mp.get_context("fork").Pool(jobs)
+        pool = self._pool_for_workers()
         digest: list[str] = []
         hasher = threading.Thread(target=_sha256_file, args=(path, digest), daemon=True)
         hasher.start()
         line_base = 0
         tasks = [(path, display, a, b) for a, b in ranges]
         bad_line = None
-        for part, found, nl, bad in self._pool.imap(_worker_scan, tasks):
+        for part, found, nl, bad in pool.imap(_worker_scan, tasks):
             for f in found:
                 f.line = (f.line or 1) + line_base
             result.findings.extend(self.assets.merge(part, {(display, None, None): found}))
