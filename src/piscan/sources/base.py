@@ -50,6 +50,11 @@ class Cell:
     patterns: tuple[int, ...] | None = None  # rule patterns a prefilter reported for it (None = all)
 
 
+#: a primary key of at most this many digits is shown as a finding's ``row``; a longer one may itself be PI
+#: (a table keyed by mobile number), so the row ordinal is shown instead (dump and live readers alike)
+MAX_ROW_KEY_DIGITS = 10
+
+
 @dataclass(slots=True)
 class CellBatch:
     """Cells of one column, in input order, without an object per value: the same as one :class:`Cell` per

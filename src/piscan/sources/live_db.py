@@ -24,12 +24,11 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from piscan.sources.base import Cell, Reader, SourceError
+from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, Reader, SourceError
 
 DEFAULT_SAMPLE = 1000
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
-# a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
-_SAFE_KEY = re.compile(r"-?\d{1,10}")
+_SAFE_KEY = re.compile(rf"-?\d{{1,{MAX_ROW_KEY_DIGITS}}}")
 
 
 def safe_url(url: str) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate
 from typing import Any
 
-from piscan.sources.base import Cell, CellBatch, Reader, SourceError
+from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, CellBatch, Reader, SourceError
 from piscan.sources.sql_common import (
     COPY_HDR,
     CREATE_HDR,
@@ -50,8 +50,7 @@ _COPY_END = re.compile(rb"^\\\.\r?$", re.M)
 _SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
 _CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
-# a key of at most 10 digits is shown as the row; a longer one may be PI (a table keyed by mobile number)
-_SAFE_ROW_KEY = re.compile(rb"-?\d{1,10}")
+_SAFE_ROW_KEY = re.compile(rb"-?\d{1,%d}" % MAX_ROW_KEY_DIGITS)
 # Values the byte prefilter cannot see in the raw dump, handed to the detector with every pattern:
 # * a value right after a backslash escape (``'addr\n13800138000'``, COPY ``\t13800138000``, SQLite
 #   ``replace('a\n13800138000',…)``): in the raw bytes the digits follow a letter, so no word boundary;
