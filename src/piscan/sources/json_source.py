@@ -79,33 +79,27 @@ class JsonLinesReader(Reader):
         one). ``None`` when there is no prefilter (every leaf is scanned)."""
         if self.prefilter is None:
             return None
-        pats: dict[int, set[int] | None] = {}
-        needles: dict[int, set[str] | None] = {}
+        found: dict[int, tuple[set[int], set[str]] | None] = {}  # line -> (patterns, values); None: any
         for c in by_line(self.prefilter, block, first):
+            got = found.setdefault(c.line, (set(), set()))
             if c.value is None:
-                pats[c.line] = needles[c.line] = None
-                continue
-            known = pats.setdefault(c.line, set())
-            if known is not None:
-                known.add(c.pattern)
-            values = needles.setdefault(c.line, set())
-            if values is not None:
-                values.add(c.value)
+                found[c.line] = None
+            elif got is not None:
+                got[0].add(c.pattern)
+                got[1].add(c.value)
         # digits escaped by ensure_ascii (\uff11… full-width, \u0031…) become a value only once decoded: such
         # lines get every pattern on every leaf, as the decoded leaves did before the prefilter
         line, pos = first, 0
         for m in _ESCAPED_DIGIT.finditer(block):
             line += block.count(b"\n", pos, m.start())
             pos = m.start()
-            pats[line] = needles[line] = None
-        return {ln: (None if p is None else tuple(sorted(p)),
-                     None if needles[ln] is None else frozenset(needles[ln] or ())) for ln, p in pats.items()}
+            found[line] = None
+        return {ln: (None, None) if got is None else (tuple(sorted(got[0])), frozenset(got[1]))
+                for ln, got in found.items()}
 
-    def _cells(self, obj: Any, line: int | None, row: str | None,
-               patterns: tuple[int, ...] | None = None) -> Iterator[Cell]:
+    def _cells(self, obj: Any, line: int | None, row: str | None) -> Iterator[Cell]:
         for path, text in leaves(obj):
-            yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path),
-                       patterns=patterns)
+            yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path))
 
     def column_values(self) -> dict[tuple[str | None, str], int] | None:
         # JSON Lines counts its leaves itself (some are never handed over); a JSON document does not
