@@ -1,8 +1,9 @@
 """CSV/TSV with a header row: every field is a cell whose ``column`` (and context) is its header.
 
-Each decoded block goes through the scanner's prefilter and validator gate first, as dump blocks do; the
-cells of records on lines with a candidate are handed over in per-column :class:`CellBatch` es, with the
-patterns reported on those lines, and the others are only counted (``column_values``).
+Each decoded block goes through the scanner's prefilter and validator gate first, as dump blocks do. On an
+unquoted one-line record each report is mapped to its field by byte offset; on a quoted or multi-line
+record the fields holding one of the reported values are taken. Those fields go out in per-column
+:class:`CellBatch` es with the reported patterns; the others are only counted (``column_values``).
 
 RFC 4180 quoting and multi-line fields via the standard ``csv`` module, fed line by line from the decoded
 stream, so memory stays bounded. Ragged rows (a different number of fields than the header) are scanned
@@ -101,19 +102,19 @@ class CsvReader(Reader):
             ascii_ = text.isascii()
             for v in rec:
                 starts.append(starts[-1] + (len(v) if ascii_ else len(v.encode())) + step)
-            per: list[set[int] | bool | None] = [False] * len(rec)
+            per: dict[int, set[int] | None] = {}  # field -> patterns reported in it (None: any)
             for end, pid, _ in reports:
                 # a report ending in (starts[i], starts[i + 1]] belongs to field i (it may end one past it)
                 i = min(max(bisect_left(starts, end) - 1, 0), len(rec) - 1)
-                got = per[i]
-                if pid < 0 or got is None:
+                got = per.setdefault(i, set())
+                if pid < 0:
                     per[i] = None
-                elif got is False:
-                    per[i] = {pid}
-                else:
-                    assert isinstance(got, set)
+                elif got is not None:
                     got.add(pid)
-            return [x if x is None or x is False else tuple(sorted(x)) for x in per]
+            out: list[tuple[int, ...] | bool | None] = [False] * len(rec)
+            for i, pids in per.items():
+                out[i] = None if pids is None else tuple(sorted(pids))
+            return out
         # quoted fields or a multi-line record: the fields holding one of the reported values (ASCII digits,
         # separators, mask characters: unquoting leaves them as they are) get the record's patterns
         values: set[str] = set()
@@ -172,7 +173,6 @@ class CsvReader(Reader):
                 if n_pending >= self.BATCH:
                     yield from self._flush(pending)
                     n_pending = 0
-            yield from self._flush(pending)
         except csv.Error as exc:
             self.faults.append(f"CSV syntax error near line {start}: {exc}")
         except SourceError as exc:
@@ -181,7 +181,7 @@ class CsvReader(Reader):
                 raise
         finally:
             fh.close()
-        yield from self._flush(pending)  # what was read before a fault is still scanned
+        yield from self._flush(pending)  # the rest, also what was read before a fault
         if ragged > 3:
             self.faults.append(f"{ragged} ragged rows in all")
         if self.faults:
