@@ -102,8 +102,7 @@ class JsonLinesReader(Reader):
             yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path))
 
     def column_values(self) -> dict[tuple[str | None, str], int] | None:
-        # JSON Lines counts its leaves itself (some are never handed over); a JSON document does not
-        return dict(self.counts) if self.kind == "jsonl" else None
+        return dict(self.counts)  # (some leaves are counted but never handed over)
 
     def unscanned_chars(self) -> int:
         return self.unscanned
@@ -158,6 +157,9 @@ class JsonLinesReader(Reader):
 
 class JsonReader(JsonLinesReader):
     kind = "json"
+
+    def column_values(self) -> None:
+        return None  # a document hands over every leaf as a Cell, which the scanner counts
 
     def items(self) -> Iterator[Cell | Chunk]:
         fh = self.open_binary()
