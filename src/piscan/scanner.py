@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from piscan.assets import Accumulator
+from piscan.assets import MAX_SAMPLES, Accumulator
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.findings import Finding, ScanError, sort_findings
@@ -122,23 +122,27 @@ class FindingBuilder:
 
 def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprinter) -> None:
     """Count a hit that its asset ``a`` will not list (``acc.full(a)``: the listing cap is reached) without
-    building its Finding: the statistics need only its entity, masking, person fingerprint and evidence."""
+    building its Finding: the statistics need only its entity, masking, person fingerprint and evidence
+    (read only while the asset takes samples: a hit makes its evidence snippet when asked)."""
     acc.count(a, hit.entity, hit.masked, bool(hit.attributes.get("weak_mask")),
-              None if hit.masked else fingerprinter.person(hit.entity, hit.normalised), hit.evidence)
+              None if hit.masked else fingerprinter.person(hit.entity, hit.normalised),
+              hit.evidence if len(a.samples) < MAX_SAMPLES else "")
 
 
 def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line: int, display: str,
-                    listed: list[Finding]) -> None:
+                    listed: list[Finding]) -> int:
     """Scan a line-aligned chunk of text file ``display`` into ``acc`` and append the findings its listing
-    cap lets through to ``listed``; hits past the cap are only counted."""
+    cap lets through to ``listed``; hits past the cap are only counted. Returns the newlines in ``data``."""
     a = acc.file_asset(display)
-    for hit in scanner.detector.scan_chunk(data, first_line):
+    detector = scanner.detector
+    for hit in detector.scan_chunk(data, first_line):
         if acc.full(a):
             count_unlisted(acc, a, hit, scanner.fingerprinter)
             continue
         f = scanner.build(hit, display)
         if acc.record(a, f):
             listed.append(f)
+    return detector.newlines(data)
 
 
 def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, display: str,
@@ -186,12 +190,12 @@ def _worker_scan(task: tuple[str, str, int, int]) -> tuple[Accumulator, list[Fin
         data = fh.read(end - start)
     acc = Accumulator(_PARENT.assets.cap)
     found: list[Finding] = []
-    scan_text_chunk(_PARENT, acc, data, 1, display, found)
+    newlines = scan_text_chunk(_PARENT, acc, data, 1, display, found)
     prefilter = _PARENT.detector.prefilter
     bad_line = None
     if not prefilter.validates_utf8 or prefilter.invalid_utf8 >= 0:
         bad_line = first_invalid_line(data, 1)
-    return acc, found, data.count(b"\n"), bad_line
+    return acc, found, newlines, bad_line
 
 
 def _worker_dump(task: tuple) -> tuple:
@@ -360,7 +364,8 @@ class Scanner:
             for item in reader.items():
                 if isinstance(item, Chunk):
                     result.bytes_scanned += len(item.data)
-                    scan_text_chunk(self, self.assets, item.data, item.first_line, display, findings)
+                    item.newlines = scan_text_chunk(self, self.assets, item.data, item.first_line, display,
+                                                    findings)
                     if engine_checks_utf8 and prefilter.invalid_utf8 >= 0:
                         reader.note_invalid_utf8(item)
                 elif isinstance(item, CellBatch):

@@ -13,7 +13,7 @@ import datetime as _dt
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from piscan.detection.context import ContextMatcher
@@ -33,22 +33,59 @@ _BODY_END: Final = frozenset(b"0123456789Xx*")
 _EVIDENCE_MARGIN: Final = 64  # > the evidence snippet's width (20 characters either side)
 
 
-@dataclass(slots=True)
 class Hit:
-    """One recognised value. Offsets are code points within the original line (or cell text)."""
+    """One recognised value. Offsets are code points within the original line (or cell text).
 
-    rule_id: str
-    entity: str
-    start: int
-    end: int
-    value: str  # as written in the original text (may include separators / escapes)
-    normalised: str
-    masked: bool
-    confidence: float
-    pattern: str
-    evidence: str = ""
-    line: int | None = None
-    attributes: dict[str, Any] = field(default_factory=dict)
+    ``evidence`` (the masked snippet around the value) is made on first read: a scan that only counts a
+    hit (past an asset's listing cap, with its samples taken) never pays for it.
+    """
+
+    __slots__ = ("_evidence", "_pending", "attributes", "confidence", "end", "entity", "line", "masked",
+                 "normalised", "pattern", "rule_id", "start", "value")
+
+    def __init__(self, rule_id: str, entity: str, start: int, end: int, value: str, normalised: str,
+                 masked: bool, confidence: float, pattern: str, evidence: str = "", line: int | None = None,
+                 attributes: dict[str, Any] | None = None) -> None:
+        self.rule_id = rule_id
+        self.entity = entity
+        self.start = start
+        self.end = end
+        self.value = value  # as written in the original text (may include separators / escapes)
+        self.normalised = normalised
+        self.masked = masked
+        self.confidence = confidence
+        self.pattern = pattern
+        self.line = line
+        self.attributes: dict[str, Any] = {} if attributes is None else attributes
+        self._evidence = evidence
+        # (line, start, end, value as the rule matched it) of a snippet still to make; start and end are
+        # the value's place in that line (callers shift ``start``/``end`` to their own coordinates)
+        self._pending: tuple[str, int, int, str] | None = None
+
+    @property
+    def evidence(self) -> str:
+        pending = self._pending
+        if pending is not None:
+            text, s, e, value = pending
+            self._evidence = snippet(text, s, e, mask_value(self.entity, value, self.masked), [])
+            self._pending = None
+        return self._evidence
+
+    @evidence.setter
+    def evidence(self, value: str) -> None:
+        self._evidence = value
+        self._pending = None
+
+    def _fields(self) -> tuple:
+        return (self.rule_id, self.entity, self.start, self.end, self.value, self.normalised, self.masked,
+                self.confidence, self.pattern, self.evidence, self.line, self.attributes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and self._fields() == other._fields()
+
+    def __repr__(self) -> str:
+        return (f"Hit(rule_id={self.rule_id!r}, entity={self.entity!r}, start={self.start}, end={self.end}, "
+                f"masked={self.masked}, confidence={self.confidence}, pattern={self.pattern!r}, line={self.line})")
 
 
 @dataclass(slots=True)
@@ -156,6 +193,9 @@ class Detector:
         self._patterns = [(r, p) for r in self.rules for p in r.patterns]
         # verdicts of candidates the gate validated, consumed by stage 2 (validators are pure functions)
         self._verdicts: dict[tuple[str, str], Any] = {}
+        # after scan_chunk: (offset, newlines before it) -- the block's newlines it counted to number its
+        # lines, so that a reader need not count them again
+        self.newlines_upto: tuple[int, int] = (0, 0)
 
     @property
     def prefilter(self) -> Prefilter:
@@ -222,9 +262,9 @@ class Detector:
             masked = c.rule.masked or c.verdict.masked
             hits.append(Hit(c.rule.id, c.rule.entity, s, e, text[s:e], c.verdict.normalised, masked, c.score,
                             c.pattern, attributes=attrs))
-        if len(hits) == 1:  # the common case: no neighbours to mask in the snippet
+        if len(hits) == 1:  # the common case: no neighbours to mask in the snippet, made when read
             h = hits[0]
-            h.evidence = snippet(text, h.start, h.end, mask_value(h.entity, kept[0].text, h.masked), [])
+            h._pending = (text, h.start, h.end, kept[0].text)
             return hits
         displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked))
                     for h, c in zip(hits, kept, strict=True)]
@@ -317,6 +357,7 @@ class Detector:
 
     def scan_chunk(self, data: bytes, first_line: int = 1) -> list[Hit]:
         """Scan newline-aligned UTF-8 bytes; hits carry absolute 1-based line numbers."""
+        self.newlines_upto = (0, 0)
         reports = self.prefilter.reports(data)
         if reports:
             reports = self._gate(data, reports)
@@ -358,7 +399,13 @@ class Detector:
                     hits.append(h)
             else:
                 hits.extend(self._scan_long_line(data, ls, le, [r[0] for r in line_reports], line_no, only))
+        self.newlines_upto = (counted_to, line_no - first_line)
         return hits
+
+    def newlines(self, data: bytes) -> int:
+        """The newlines in ``data``, the block :meth:`scan_chunk` scanned last: it counted most of them."""
+        upto, n = self.newlines_upto
+        return n + data.count(b"\n", upto)
 
     def _scan_long_line(self, data: bytes, ls: int, le: int, ends: Iterable[int], line_no: int,
                         only: list[int] | None) -> list[Hit]:

@@ -35,6 +35,9 @@ class SourceError(Exception):
 class Chunk:
     data: bytes  # UTF-8, ends at a line boundary (or at end of input)
     first_line: int  # 1-based line number of the first line in ``data``
+    # the newlines in ``data``, set by a consumer that counted them while scanning: the reader numbers the
+    # next chunk from it instead of counting them again (a pass over every byte)
+    newlines: int | None = None
 
 
 @dataclass(slots=True)

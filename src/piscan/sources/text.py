@@ -184,6 +184,8 @@ class DecodedStream:
         self.size = 0
         self.sha256: str | None = None
         self.bad_line: int | None = None
+        # the newlines of the block just yielded, when its consumer counted them (see Chunk.newlines)
+        self.newlines_hint: int | None = None
 
     def blocks(self) -> Iterator[tuple[bytes, int]]:
         fh = self.fh
@@ -253,7 +255,7 @@ class DecodedStream:
                     else:
                         out, rest = data[:cut + 1], data[cut + 1:]
                         yield self._check(out, line), line
-                        line += out.count(b"\n")
+                        line += self._newlines(out)
                     buf = fh.read(self.block_size)
         except OSError as exc:
             raise SourceError(f"read error: {exc.strerror or exc}") from None
@@ -291,10 +293,15 @@ class DecodedStream:
             digest.update(data)
             self.size += len(data)
             yield self._check(data, line), line
-            line += data.count(b"\n")
+            line += self._newlines(data)
             pos += len(data)
             if self.encoding == "gb18030":
                 return line
+
+    def _newlines(self, data: bytes) -> int:
+        """The newlines in ``data``, the block just yielded: its consumer's count if it left one."""
+        n, self.newlines_hint = self.newlines_hint, None
+        return data.count(b"\n") if n is None else n
 
     @staticmethod
     def _line_end(fh: io.BufferedReader, pos: int, target: int, line: int) -> int:
@@ -356,7 +363,9 @@ class TextReader(Reader):
         self._ds = ds = DecodedStream(fh, self.encoding, verify_utf8=not self.utf8_checked_elsewhere)
         try:
             for data, line in ds.blocks():
-                yield Chunk(data, line)
+                chunk = Chunk(data, line)
+                yield chunk
+                ds.newlines_hint = chunk.newlines
         finally:
             self.encoding = ds.encoding
             if self._stream is None:
