@@ -9,6 +9,21 @@ import pytest
 from piscan.detection.validators import cn_bank_card, cn_mobile, cn_resident_id, luhn
 
 
+def test_unrolled_weighted_sum_is_the_iso7064_weights():
+    # _weighted_sum writes the 17 weights out for speed; it must be exactly sum(w_i * byte_i)
+    import random
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        digits = "".join(rng.choice("0123456789") for _ in range(17))
+        raw = digits.encode("ascii")
+        expected = sum(w * b for w, b in zip(cn_resident_id._WEIGHTS, raw, strict=True))
+        assert cn_resident_id._weighted_sum(raw + b"X") == expected
+        # and the fast validity check agrees with the reference check digit
+        assert cn_resident_id.calc_check_digit(digits) == cn_resident_id._CHECK[
+            (cn_resident_id._weighted_sum(raw) - cn_resident_id._ZERO_SUM) % 11]
+
+
 def test_gb11643_example_and_check_digit():
     # the standard's own example
     assert cn_resident_id.validate("11010519491231002X") == "11010519491231002X"

@@ -248,11 +248,20 @@ def _place(prefix6: str) -> tuple[tuple[str, Any], ...] | None:
     return out + ((("county", county[0]),) if county else ())
 
 
+def _weighted_sum(raw: bytes) -> int:
+    """The MOD 11-2 weighted sum of the first 17 bytes of ``raw`` (ASCII digits), as code points: the
+    :data:`_WEIGHTS` written out, which compiles to plain arithmetic (8x faster than ``sum(map(mul, …))``
+    there; ``tests/detection/test_detection_validators.py`` checks both agree)."""
+    return (7 * raw[0] + 9 * raw[1] + 10 * raw[2] + 5 * raw[3] + 8 * raw[4] + 4 * raw[5] + 2 * raw[6] + raw[7]
+            + 6 * raw[8] + 3 * raw[9] + 7 * raw[10] + 9 * raw[11] + 10 * raw[12] + 5 * raw[13] + 8 * raw[14]
+            + 4 * raw[15] + 2 * raw[16])
+
+
 def _valid18(number: str) -> bool:
     """:func:`validate` of a compact 18-character number as of today, without building dates."""
     # cheapest and most selective first: most look-alikes (order numbers, snowflake ids) fail the date
     return (number[6:14] in _CALENDAR.refresh().dates and number[:17].isdigit() and number[17] in _CHECK_CHARS
-            and _CHECK[(sum(map(mul, _WEIGHTS, number[:17].encode("ascii"))) - _ZERO_SUM) % 11] == number[17]
+            and _CHECK[(_weighted_sum(number.encode("ascii")) - _ZERO_SUM) % 11] == number[17]
             and _place(number[:6]) is not None)
 
 
