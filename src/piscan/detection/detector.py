@@ -58,16 +58,17 @@ class Hit:
         self.line = line
         self.attributes: dict[str, Any] = {} if attributes is None else attributes
         self._evidence = evidence
-        # (line, start, end, value as the rule matched it) of a snippet still to make; start and end are
-        # the value's place in that line (callers shift ``start``/``end`` to their own coordinates)
-        self._pending: tuple[str, int, int, str] | None = None
+        # (line, start, end, value as the rule matched it, the other findings near it as (start, end,
+        # display)) of a snippet still to make; start and end are the value's place in that line (callers
+        # shift ``start``/``end`` to their own coordinates)
+        self._pending: tuple[str, int, int, str, list[tuple[int, int, str]]] | None = None
 
     @property
     def evidence(self) -> str:
         pending = self._pending
         if pending is not None:
-            text, s, e, value = pending
-            self._evidence = snippet(text, s, e, mask_value(self.entity, value, self.masked), [])
+            text, s, e, value, others = pending
+            self._evidence = snippet(text, s, e, mask_value(self.entity, value, self.masked), others)
             self._pending = None
         return self._evidence
 
@@ -264,7 +265,7 @@ class Detector:
                             c.pattern, attributes=attrs))
         if len(hits) == 1:  # the common case: no neighbours to mask in the snippet, made when read
             h = hits[0]
-            h._pending = (text, h.start, h.end, kept[0].text)
+            h._pending = (text, h.start, h.end, kept[0].text, [])
             return hits
         displays = [(h.start, h.end, mask_value(h.entity, c.text, h.masked))
                     for h, c in zip(hits, kept, strict=True)]
@@ -272,11 +273,10 @@ class Detector:
         # evidence window matter (a flat scan over all hits is quadratic on long lines)
         starts = [x[0] for x in displays]
         ends = [x[1] for x in displays]
-        for h, (s, e, d) in zip(hits, displays, strict=True):
+        for h, c, (s, e, _d) in zip(hits, kept, displays, strict=True):
             lo = bisect_right(ends, s - _EVIDENCE_MARGIN)
             hi = bisect_left(starts, e + _EVIDENCE_MARGIN)
-            others = [x for x in displays[lo:hi] if x[0] != s]
-            h.evidence = snippet(text, s, e, d, others)
+            h._pending = (text, s, e, c.text, [x for x in displays[lo:hi] if x[0] != s])
         return hits
 
     # ------------------------------------------------------------------ entry points
