@@ -127,6 +127,18 @@ def priority(distance: int | None, score: float, start: int, end: int, rule_id: 
     return (distance is None, distance or 0, -score, -(end - start), start, rule_id)
 
 
+def _max_width(rx: re.Pattern[str]) -> int | None:
+    """The most characters ``rx`` can match (look-arounds are zero-width), or ``None`` when unbounded or
+    unknown."""
+    try:
+        import re._parser as sre_parse
+
+        hi = int(sre_parse.parse(rx.pattern, rx.flags).getwidth()[1])
+    except Exception:  # a private module: without it, no bound
+        return None
+    return hi if hi < 65535 else None
+
+
 def candidate_text(data: bytes, frm: int, to: int) -> str:
     """The value of an exact prefilter report ``data[frm:to]``: without the boundary characters the pattern
     consumed (an escape such as ``\\u0022`` or ``%22`` before it, a separator after it), as its validator
@@ -192,6 +204,9 @@ class Detector:
         self._prefilter: Prefilter | None = None
         # pattern index (as given to the prefilter) -> (rule, pattern)
         self._patterns = [(r, p) for r in self.rules for p in r.patterns]
+        # pattern index -> the longest text its regex can match (None: unbounded), which bounds where a
+        # match that starts at a report can end (see scan_chunk)
+        self._widths = [_max_width(p.compiled) for _, p in self._patterns]
         # verdicts of candidates the gate validated, consumed by stage 2 (validators are pure functions)
         self._verdicts: dict[tuple[str, str], Any] = {}
         # after scan_chunk: (offset, newlines before it) -- the block's newlines it counted to number its
@@ -208,7 +223,7 @@ class Detector:
     # ------------------------------------------------------------------ stage 2
 
     def detect(self, text: str, context: Sequence[str] = (), only: Sequence[int] | None = None,
-               window: tuple[int, int] | None = None) -> list[Hit]:
+               window: dict[int, tuple[int, int]] | None = None) -> list[Hit]:
         """Stage 2 on one line / cell: every validated, above-threshold value, with evidence.
 
         ``only``: indexes of the patterns the prefilter reported for this text (``None`` = all). The
@@ -216,19 +231,27 @@ class Detector:
         pattern, and flags forms only the normalised view shows (full-width digits, encoded separators and
         prefixes, ``+`` spaces) with a generic pattern, which makes ``only`` ``None``.
 
-        ``window``: ``(start, end)`` character positions that hold every prefilter report of the line
-        (start of the earliest match, end of the latest); with ``only`` given and a view of the same
-        length, the rule regexes run there instead of over the whole line (their look-behind still sees
-        the characters before ``start``; two characters past ``end`` leave room for the look-ahead).
+        ``window``: per pattern in ``only``, ``(pos, endpos)`` character positions for its regex: from the
+        start of its earliest prefilter report in the line to past the farthest place a match starting at
+        its latest report can reach, look-ahead included (:meth:`scan_chunk`). With a view of the same
+        length the regex runs there instead of over the whole line; its look-behind still sees the
+        characters before ``pos``. The prefilter reports every match of a pattern (the premise of
+        ``only``), so no match lies outside its own reports, and none is cut short by ``endpos``.
         """
         view, offsets = normalise(text)
-        selected = self._patterns if only is None else [self._patterns[i] for i in sorted(set(only))]
-        pos, endpos = 0, len(view)
-        if window is not None and only is not None and offsets is None:
-            pos, endpos = max(0, window[0]), min(len(view), window[1] + 2)
+        patterns = self._patterns
+        pids = range(len(patterns)) if only is None else sorted(set(only))
+        spans = window if only is not None and offsets is None else None
+        n_view = len(view)
         cands: list[_Cand] = []
         verdicts = self._verdicts
-        for rule, pat in selected:
+        for pid in pids:
+            rule, pat = patterns[pid]
+            pos, endpos = 0, n_view
+            if spans is not None:
+                span = spans.get(pid)
+                if span is not None:
+                    pos, endpos = max(0, span[0]), min(n_view, span[1])
             matcher = self._ctx[rule.id]
             for m in pat.compiled.finditer(view, pos, endpos):
                 value = m.group()
@@ -385,15 +408,7 @@ class Detector:
                 text = data[ls:le].decode("utf-8", "replace")
                 if text.endswith("\r"):
                     text = text[:-1]
-                window = None
-                if only is not None:
-                    lo = min(r[2] for r in line_reports)
-                    hi = max(r[0] for r in line_reports)
-                    if text.isascii():  # bytes are characters
-                        window = (lo - ls, hi - ls)
-                    else:  # characters wholly before each byte offset
-                        window = (len(data[ls:lo].decode("utf-8", "ignore")),
-                                  len(data[ls:hi].decode("utf-8", "ignore")))
+                window = None if only is None else self._windows(data, ls, line_reports, text.isascii())
                 for h in self.detect(text, only=only, window=window):
                     h.line = line_no
                     hits.append(h)
@@ -406,6 +421,28 @@ class Detector:
         """The newlines in ``data``, the block :meth:`scan_chunk` scanned last: it counted most of them."""
         upto, n = self.newlines_upto
         return n + data.count(b"\n", upto)
+
+    def _windows(self, data: bytes, ls: int, reports: list[tuple[int, int, int]],
+                 ascii_line: bool) -> dict[int, tuple[int, int]]:
+        """:meth:`detect`'s ``window`` for the reports of the line starting at byte ``ls``: per pattern,
+        from its first report's start to past the farthest end of a match starting at its last report
+        (the boundary the prefilter consumed before the value, at most 2 characters, then the pattern's
+        widest match, then 2 characters of look-ahead; the whole rest of the line for an unbounded
+        pattern). Ending at the last report's end would let a match run into the next token and find a
+        false boundary at ``endpos`` (``…0519  13`` read as the tail of a masked card)."""
+        spans: dict[int, tuple[int, int]] = {}
+        for _to, pid, frm in reports:  # each pattern's first and last report start, in bytes
+            span = spans.get(pid)
+            spans[pid] = (frm, frm) if span is None else (min(span[0], frm), max(span[1], frm))
+        out: dict[int, tuple[int, int]] = {}
+        for pid, (a, b) in spans.items():
+            if ascii_line:  # bytes are characters
+                ca, cb = a - ls, b - ls
+            else:  # characters wholly before each byte offset
+                ca, cb = len(data[ls:a].decode("utf-8", "ignore")), len(data[ls:b].decode("utf-8", "ignore"))
+            width = self._widths[pid]
+            out[pid] = (ca, cb + 4 + width if width is not None else len(data))
+        return out
 
     def _scan_long_line(self, data: bytes, ls: int, le: int, ends: Iterable[int], line_no: int,
                         only: list[int] | None) -> list[Hit]:
