@@ -19,7 +19,7 @@ from typing import Any, Final, TypeVar
 from piscan.detection.context import ContextMatcher
 from piscan.detection.engine import Prefilter, build_prefilter
 from piscan.detection.evidence import mask_value, snippet
-from piscan.detection.normalise import normalise
+from piscan.detection.normalise import has_fullwidth, normalise
 from piscan.detection.rules import Rule, RulePack
 
 T = TypeVar("T")
@@ -223,7 +223,7 @@ class Detector:
     # ------------------------------------------------------------------ stage 2
 
     def detect(self, text: str, context: Sequence[str] = (), only: Sequence[int] | None = None,
-               window: dict[int, tuple[int, int]] | None = None) -> list[Hit]:
+               window: dict[int, tuple[int, int]] | None = None, fullwidth: bool = True) -> list[Hit]:
         """Stage 2 on one line / cell: every validated, above-threshold value, with evidence.
 
         ``only``: indexes of the patterns the prefilter reported for this text (``None`` = all). The
@@ -237,8 +237,10 @@ class Detector:
         length the regex runs there instead of over the whole line; its look-behind still sees the
         characters before ``pos``. The prefilter reports every match of a pattern (the premise of
         ``only``), so no match lies outside its own reports, and none is cut short by ``endpos``.
+
+        ``fullwidth=False``: the text holds no full-width form (see :func:`normalise`).
         """
-        view, offsets = normalise(text)
+        view, offsets = normalise(text, fullwidth)
         patterns = self._patterns
         pids = range(len(patterns)) if only is None else sorted(set(only))
         spans = window if only is not None and offsets is None else None
@@ -408,8 +410,10 @@ class Detector:
                 text = data[ls:le].decode("utf-8", "replace")
                 if text.endswith("\r"):
                     text = text[:-1]
-                window = None if only is None else self._windows(data, ls, line_reports, text.isascii())
-                for h in self.detect(text, only=only, window=window):
+                ascii_line = text.isascii()
+                window = None if only is None else self._windows(data, ls, line_reports, ascii_line)
+                fullwidth = not ascii_line and has_fullwidth(data, ls, le)
+                for h in self.detect(text, (), only, window, fullwidth):
                     h.line = line_no
                     hits.append(h)
             else:
