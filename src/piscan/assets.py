@@ -91,10 +91,17 @@ class Accumulator:
         never builds their :class:`Finding` (a PI-dense dump column has millions past the cap)."""
         return bool(self.cap) and a.listed >= self.cap
 
+    def full_with_samples(self, path: str) -> bool:
+        """Whether file ``path``'s asset lists no more findings and holds all its samples: nothing of a
+        further part of the file but its counts can change the report."""
+        a = self._acc.get((path, None, None))
+        return a is not None and self.full(a) and len(a.samples) >= MAX_SAMPLES
+
     def count(self, a: _Acc, entity: str, masked: bool, weak_mask: bool, person: int | None,
-              evidence: str) -> None:
+              evidence: str | None) -> None:
         """Count one finding in ``a`` without listing it. ``person``: the first 64 bits of its keyed
-        fingerprint (``Fingerprinter.person``) for a full value, ``None`` for a masked one."""
+        fingerprint (``Fingerprinter.person``) for a full value, ``None`` for a masked one; ``evidence``
+        ``None``: not a sample candidate."""
         a.total += 1
         e = a.entities.get(entity)
         if e is None:
@@ -109,7 +116,7 @@ class Accumulator:
             if person is not None:
                 a.distinct[entity].add(person)
         samples = a.samples
-        if len(samples) < MAX_SAMPLES and evidence not in samples:
+        if evidence is not None and len(samples) < MAX_SAMPLES and evidence not in samples:
             samples.append(evidence)
 
     def merge(self, part: Accumulator, listed: dict[ColumnKey, list[Finding]]) -> list[Finding]:

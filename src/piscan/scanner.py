@@ -130,11 +130,20 @@ def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprin
 
 
 def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line: int, display: str,
-                    listed: list[Finding]) -> int:
+                    listed: list[Finding], listing: bool = True) -> int:
     """Scan a line-aligned chunk of text file ``display`` into ``acc`` and append the findings its listing
-    cap lets through to ``listed``; hits past the cap are only counted. Returns the newlines in ``data``."""
+    cap lets through to ``listed``; hits past the cap are only counted. Returns the newlines in ``data``.
+
+    ``listing=False``: only count every hit (no findings, no samples): the caller knows the asset lists
+    no more and holds all its samples already."""
     a = acc.file_asset(display)
     detector = scanner.detector
+    if not listing:
+        fingerprinter = scanner.fingerprinter
+        for hit in detector.scan_chunk(data, first_line):
+            acc.count(a, hit.entity, hit.masked, bool(hit.attributes.get("weak_mask")),
+                      None if hit.masked else fingerprinter.person(hit.entity, hit.normalised), None)
+        return detector.newlines(data)
     for hit in detector.scan_chunk(data, first_line):
         if acc.full(a):
             count_unlisted(acc, a, hit, scanner.fingerprinter)
@@ -176,21 +185,27 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
 # parallel too. Workers count every finding in their own asset statistics and send back only the findings
 # the listing cap lets through; the parent merges the statistics in order and renumbers lines.
 _PARENT: Scanner | None = None
+# shared memory, set by the parent as it merges ranges in order: the index of the last range merged when
+# the file's asset became full (listing cap reached, samples taken). A worker scans a later range without
+# listing findings or taking samples: the merge would drop them (most ranges of a PI-dense file).
+_FULL_AFTER: Any = None
+_NOT_FULL = 1 << 62
 
 
-def _worker_scan(task: tuple[str, str, int, int]) -> tuple[Accumulator, list[Finding], int, int | None]:
+def _worker_scan(task: tuple[str, str, int, int, int]) -> tuple[Accumulator, list[Finding], int, int | None]:
     """Scan one line-aligned byte range of a text file: its asset statistics, the findings it lists (at
     most the listing cap: every finding is counted in the statistics, only these cross the process
     boundary; line numbers from the range's start), the newlines in it, and its first line with invalid
     UTF-8."""
-    path, display, start, end = task
+    path, display, start, end, index = task
     assert _PARENT is not None
     with open(path, "rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
     acc = Accumulator(_PARENT.assets.cap)
     found: list[Finding] = []
-    newlines = scan_text_chunk(_PARENT, acc, data, 1, display, found)
+    listing = _FULL_AFTER is None or index <= _FULL_AFTER.value
+    newlines = scan_text_chunk(_PARENT, acc, data, 1, display, found, listing)
     prefilter = _PARENT.detector.prefilter
     bad_line = None
     if not prefilter.validates_utf8 or prefilter.invalid_utf8 >= 0:
@@ -418,12 +433,16 @@ class Scanner:
         hasher = threading.Thread(target=_sha256_file, args=(path, digest), daemon=True)
         hasher.start()
         line_base = 0
-        tasks = [(path, display, a, b) for a, b in ranges]
+        tasks = [(path, display, a, b, k) for k, (a, b) in enumerate(ranges)]
         bad_line = None
-        for part, found, nl, bad in pool.imap(_worker_scan, tasks):
+        assert _FULL_AFTER is not None
+        _FULL_AFTER.value = _NOT_FULL
+        for k, (part, found, nl, bad) in enumerate(pool.imap(_worker_scan, tasks)):
             for f in found:
                 f.line = (f.line or 1) + line_base
             result.findings.extend(self.assets.merge(part, {(display, None, None): found}))
+            if _FULL_AFTER.value == _NOT_FULL and self.assets.full_with_samples(display):
+                _FULL_AFTER.value = k
             if bad is not None and bad_line is None:
                 bad_line = bad + line_base
             line_base += nl
@@ -447,12 +466,13 @@ class Scanner:
         return kind
 
     def _pool_for_workers(self):
-        global _PARENT
+        global _PARENT, _FULL_AFTER
         if self._pool is None:
             import multiprocessing as mp
 
             _ = self.detector.prefilter  # compile before forking, so workers inherit the database
             _PARENT = self
+            _FULL_AFTER = mp.get_context("fork").RawValue("q", _NOT_FULL)
             jobs = self.options.jobs or os.cpu_count() or 1
             self._pool = mp.get_context("fork").Pool(jobs)
         return self._pool

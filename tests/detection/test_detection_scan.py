@@ -69,6 +69,10 @@ def test_parallel_scan_keeps_exact_line_numbers(corpus, cap):
     assert [_key(f) for f in two.findings] == [_key(f) for f in one.findings]
     assert two.assets == one.assets and one.assets[0]["findings_total"] > 1000
     assert two.inputs[0]["sha256"] == one.inputs[0]["sha256"]
+    from piscan import scanner as scanner_mod
+
+    # with a cap, the asset filled in an early range: the ranges scanned after that only counted
+    assert (scanner_mod._FULL_AFTER.value < scanner_mod._NOT_FULL) == bool(cap)
 
 
 def test_chunk_boundaries_do_not_lose_or_shift_findings(tmp_path, monkeypatch):
