@@ -239,11 +239,17 @@ class Detector:
         ``only``), so no match lies outside its own reports, and none is cut short by ``endpos``.
 
         ``fullwidth=False``: the text holds no full-width form (see :func:`normalise`).
+
+        With ``only`` ``None`` and the prefilter built (a scan), the prefilter runs again over the
+        normalised view: the patterns it reports there, in their windows, are all that can match it,
+        unless a generic pattern fires on the view too (then every pattern runs over the whole line).
         """
         view, offsets = normalise(text, fullwidth)
         patterns = self._patterns
-        pids = range(len(patterns)) if only is None else sorted(set(only))
         spans = window if only is not None and offsets is None else None
+        if only is None and self._prefilter is not None:
+            only, spans = self._view_reports(view)
+        pids = range(len(patterns)) if only is None else sorted(set(only))
         n_view = len(view)
         cands: list[_Cand] = []
         verdicts = self._verdicts
@@ -425,6 +431,21 @@ class Detector:
         """The newlines in ``data``, the block :meth:`scan_chunk` scanned last: it counted most of them."""
         upto, n = self.newlines_upto
         return n + data.count(b"\n", upto)
+
+    def _view_reports(self, view: str) -> tuple[list[int] | None, dict[int, tuple[int, int]] | None]:
+        """``(only, window)`` for :meth:`detect` from the prefilter's reports over the normalised ``view``
+        of a line whose raw bytes raised a generic report (``%2B86``, full-width digits, encoded
+        separators): most such lines need one or two patterns, not all of them over the whole line.
+        ``(None, None)`` when the view itself raises a generic report."""
+        assert self._prefilter is not None
+        try:
+            raw = view.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: no byte view to scan
+            return None, None
+        reports = self._prefilter.reports(raw, False)
+        if any(r[1] < 0 for r in reports):
+            return None, None
+        return [r[1] for r in reports], self._windows(raw, 0, reports, view.isascii())
 
     def _windows(self, data: bytes, ls: int, reports: list[tuple[int, int, int]],
                  ascii_line: bool) -> dict[int, tuple[int, int]]:

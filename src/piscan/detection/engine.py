@@ -93,7 +93,10 @@ class Prefilter:
     validates_utf8 = False
     invalid_utf8 = -1
 
-    def reports(self, data: bytes) -> list[tuple[int, int, int]]:  # pragma: no cover - interface
+    def reports(self, data: bytes, note_utf8: bool = True) -> list[tuple[int, int, int]]:  # pragma: no cover
+        """``(end, pattern index, start)`` of every match, sorted (index and start -1: a generic pattern or
+        one compiled loosely, which stands for any pattern). ``note_utf8=False`` leaves
+        ``invalid_utf8`` as the last block scan set it (a scan of one line inside a block's scan)."""
         raise NotImplementedError
 
     def ends(self, data: bytes) -> list[int]:
@@ -148,7 +151,7 @@ class HyperscanPrefilter(Prefilter):
             self.db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
                             flags=flags)
 
-    def reports(self, data: bytes) -> list[tuple[int, int, int]]:
+    def reports(self, data: bytes, note_utf8: bool = True) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
         append = out.append
         n_rule = self.n_rule
@@ -167,7 +170,8 @@ class HyperscanPrefilter(Prefilter):
 
         self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
         out.sort()
-        self.invalid_utf8 = min(invalid) if invalid else -1
+        if note_utf8:
+            self.invalid_utf8 = min(invalid) if invalid else -1
         return out
 
 
@@ -226,7 +230,7 @@ class _UnionPrefilter(Prefilter):
     def _finditer(self, data: bytes):  # pragma: no cover - interface
         raise NotImplementedError
 
-    def reports(self, data: bytes) -> list[tuple[int, int, int]]:
+    def reports(self, data: bytes, note_utf8: bool = True) -> list[tuple[int, int, int]]:
         return [(m.end(), -1, -1) for m in self._finditer(data)]
 
 
