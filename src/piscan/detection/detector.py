@@ -240,15 +240,18 @@ class Detector:
 
         ``fullwidth=False``: the text holds no full-width form (see :func:`normalise`).
 
-        With ``only`` ``None`` and the prefilter built (a scan), the prefilter runs again over the
-        normalised view: the patterns it reports there, in their windows, are all that can match it,
-        unless a generic pattern fires on the view too (then every pattern runs over the whole line).
+        With ``only`` ``None`` or a view that decoding changed, and the prefilter built (a scan), the
+        prefilter runs again over the normalised view: the patterns it reports there, in their windows,
+        are all that can match it, unless a generic pattern fires on the view too (then ``only`` runs
+        over the whole line, every pattern if ``None``).
         """
         view, offsets = normalise(text, fullwidth)
         patterns = self._patterns
         spans = window if only is not None and offsets is None else None
-        if only is None and self._prefilter is not None:
-            only, spans = self._view_reports(view)
+        if (only is None or offsets is not None) and self._prefilter is not None:
+            view_only, view_spans = self._view_reports(view)
+            if view_only is not None:
+                only, spans = view_only, view_spans
         pids = range(len(patterns)) if only is None else sorted(set(only))
         n_view = len(view)
         cands: list[_Cand] = []
@@ -435,8 +438,9 @@ class Detector:
     def _view_reports(self, view: str) -> tuple[list[int] | None, dict[int, tuple[int, int]] | None]:
         """``(only, window)`` for :meth:`detect` from the prefilter's reports over the normalised ``view``
         of a line whose raw bytes raised a generic report (``%2B86``, full-width digits, encoded
-        separators): most such lines need one or two patterns, not all of them over the whole line.
-        ``(None, None)`` when the view itself raises a generic report."""
+        separators) or hold escapes that decoding removed (raw byte positions are no view positions):
+        most such lines need one or two patterns in a window, not the whole line. ``(None, None)`` when
+        the view itself raises a generic report."""
         assert self._prefilter is not None
         try:
             raw = view.encode("utf-8")
