@@ -72,7 +72,9 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Skip files/folders matching this glob; repeatable.")
 @click.option("--gitignore/--no-gitignore", default=False, show_default=True,
               help="Respect .gitignore files when walking folders.")
-@click.option("--max-file-size", type=click.IntRange(1), help="Skip files larger than this many bytes (noted).")
+@click.option("--max-file-size", type=click.IntRange(1),
+              help="Skip files larger than this many bytes (noted); compressed files and zip members are "
+                   "read up to this many decompressed bytes, the rest noted as skipped.")
 @click.option("--sample", type=click.IntRange(1), default=1000, show_default=True,
               help="Live databases: rows per table (the first N by primary key; deterministic).")
 @click.option("--full", is_flag=True, help="Live databases: scan every row instead of a sample.")

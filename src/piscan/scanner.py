@@ -331,7 +331,8 @@ class Scanner:
                 self._scan_parallel_dump(path, display, kind, size, jobs, result)
                 return
         try:
-            for reader in open_readers(path, display, self.options.input_type, self.reader_options):
+            for reader in open_readers(path, display, self.options.input_type, self.reader_options,
+                                       self.options.max_file_size):
                 self.scan_reader(reader, result)
         except ValueError as exc:
             result.errors.append(ScanError(display, str(exc)))

@@ -161,6 +161,33 @@ def test_walk_globs_gitignore_loops_sizes(tmp_path):
     assert PHONE not in out.stdout
 
 
+def test_max_file_size_bounds_what_compressed_inputs_expand_to(tmp_path):
+    """A 1 MB gzip can hold gigabytes: --max-file-size also bounds the decompressed bytes of a compressed
+    file and of each zip member. The scan reads up to the limit (findings there are kept), notes the rest
+    as skipped naming the input, and goes on with the next input; the note holds no value."""
+    first, late = "13812345678", "13912345670"
+    body = (f"order ok mobile={first}\n" + "padding line without values\n" * 2000 + f"mobile={late}\n").encode()
+    assert len(body) > 40_000
+    (tmp_path / "app.log.gz").write_bytes(gzip.compress(body))
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("day1.log", body)
+        zf.writestr("day2.log.xz", lzma.compress(body))
+    (tmp_path / "small.log").write_text(f"mobile={late}\n")
+    r = scan(tmp_path, max_file_size=20_000)
+    found = {(f.path, f.line) for f in r.findings}
+    for name in ("app.log.gz", "bundle.zip!day1.log", "bundle.zip!day2.log.xz"):
+        assert (name, 1) in found and all(p != name or line == 1 for p, line in found), (name, found)
+    assert ("small.log", 1) in found
+    notes = {e.path: (e.kind, e.reason) for e in r.errors}
+    assert set(notes) == {"app.log.gz", "bundle.zip!day1.log", "bundle.zip!day2.log.xz"}, notes
+    for kind, reason in notes.values():
+        assert kind == "skipped" and "decompressed content larger than --max-file-size (20000 bytes)" in reason
+        assert first not in reason and late not in reason
+    # without the limit, everything is read
+    r2 = scan(tmp_path)
+    assert not r2.errors and ("app.log.gz", 2002) in {(f.path, f.line) for f in r2.findings}
+
+
 def test_invalid_utf8_line_is_exact_for_every_engine_and_the_parallel_path(tmp_path, monkeypatch):
     """The first line with invalid UTF-8 is named exactly whether the reader decodes to check (re, re2),
     Hyperscan checks in its own pass (the reader then skips the decode), or a large file is split across

@@ -62,6 +62,43 @@ def open_decompressed(path: str, kind: str) -> BinaryIO:
     raise ValueError(f"not a stream compression: {kind}")
 
 
+class SizeLimited:
+    """A read-only binary stream that ends the scan of an input once ``limit`` bytes have come out of it
+    (``--max-file-size`` for what a compressed file or zip member expands to: the size on disk says
+    little about a 1 MB gzip of 5 GB). Reads return bytes up to the limit; the next read raises
+    :class:`SourceError`, so what came before is still scanned."""
+
+    def __init__(self, fh: BinaryIO, limit: int) -> None:
+        self._fh = fh
+        self._limit = limit
+        self._total = 0
+
+    def read(self, n: int = -1) -> bytes:
+        from piscan.sources.base import SourceError
+
+        room = self._limit - self._total
+        if room <= 0:
+            if self._fh.read(1):
+                raise SourceError(f"decompressed content larger than --max-file-size ({self._limit} bytes): "
+                                  "scanned up to there, the rest skipped", kind="skipped")
+            return b""
+        data = self._fh.read(room if n is None or n < 0 else min(n, room))
+        self._total += len(data)
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._fh.close()
+
+    def __enter__(self) -> SizeLimited:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def decompress_stream(fh: BinaryIO, kind: str) -> BinaryIO:
     """A binary stream of the decompressed content of the open stream ``fh`` (a zip member, say)."""
     if kind == "gz":

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO
 
 from piscan.sources.base import Reader, SourceError
 from piscan.sources.compressed import (
+    SizeLimited,
     compression_of,
     decompress_stream,
     inner_name,
@@ -125,21 +126,35 @@ def open_reader(path: str, display_path: str, type_override: str | None = None,
 
 
 def open_readers(path: str, display_path: str, type_override: str | None = None,
-                 options: dict[str, Any] | None = None) -> Iterator[Reader]:
+                 options: dict[str, Any] | None = None, max_bytes: int | None = None) -> Iterator[Reader]:
     """One reader per input; a zip archive gives one reader per member (``a.zip!dir/member.log``).
 
     ``options`` (scan-wide settings such as ``fingerprinter`` and ``app_type``) reach only readers whose
-    class sets ``accepts_options = True`` (the app-manifest readers).
+    class sets ``accepts_options = True`` (the app-manifest readers). ``max_bytes`` (``--max-file-size``)
+    bounds what a compressed file or a zip member may expand to: the reader stops there with a scan error.
     """
     # APK and IPA files are zip archives too, but they are app packages read by the manifest readers
-    if compression_of(path) != "zip" or (type_override is None and detect_manifest_kind(path)):
-        yield open_reader(path, display_path, type_override, options=options)
+    comp = compression_of(path)
+    if comp != "zip" or (type_override is None and detect_manifest_kind(path)):
+        opener = None
+        if max_bytes is not None and comp in ("gz", "bz2", "xz", "zst"):
+            def opener() -> BinaryIO:
+                assert comp is not None and max_bytes is not None
+                try:
+                    return _limited(open_decompressed(path, comp), max_bytes)
+                except OSError as exc:
+                    raise SourceError(f"cannot open: {exc.strerror or exc}") from None
+        yield open_reader(path, display_path, type_override, opener=opener, options=options)
         return
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
         raise SourceError(f"cannot read zip archive: {exc}") from None
-    yield from _zip_readers(zf, path, display_path, type_override, options, 0)
+    yield from _zip_readers(zf, path, display_path, type_override, options, 0, max_bytes)
+
+
+def _limited(fh: BinaryIO, max_bytes: int | None) -> BinaryIO:
+    return fh if max_bytes is None else SizeLimited(fh, max_bytes)  # type: ignore[return-value]
 
 
 #: zip-format packages inside a zip stay one member each (as before): apps, Java archives
@@ -150,14 +165,14 @@ MAX_ZIP_DEPTH = 3
 
 
 def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_override: str | None,
-                 options: dict[str, Any] | None, depth: int) -> Iterator[Reader]:
+                 options: dict[str, Any] | None, depth: int, max_bytes: int | None = None) -> Iterator[Reader]:
     try:
         members = [i for i in zf.infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile) as exc:
         raise SourceError(f"cannot read zip archive: {exc}") from None
     for info in members:
         def opener(info: zipfile.ZipInfo = info) -> BinaryIO:
-            return zf.open(info)
+            return _limited(zf.open(info), max_bytes)
 
         name = info.filename
         try:
@@ -171,11 +186,12 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
                 with zf.open(info) as fh:
                     shutil.copyfileobj(fh, spool, 1 << 20)
                 inner = zipfile.ZipFile(spool)
-                yield from _zip_readers(inner, path, f"{display_path}!{name}", type_override, options, depth + 1)
+                yield from _zip_readers(inner, path, f"{display_path}!{name}", type_override, options, depth + 1,
+                                        max_bytes)
                 continue
             if comp in ("gz", "bz2", "xz", "zst"):  # logs/app.log.gz inside a zip: judge the inner stream
                 def opener(info: zipfile.ZipInfo = info, comp: str = comp) -> BinaryIO:
-                    return decompress_stream(zf.open(info), comp)
+                    return _limited(decompress_stream(zf.open(info), comp), max_bytes)
 
                 name = inner_name(name)
                 with opener() as fh:
