@@ -2,7 +2,7 @@
 
 Fast paths (``piscan.sources.sql_dump``): rows and NULLs of a MySQL INSERT counted with one regex split
 (``_count_rows``), NULL fields of COPY rows counted the same way (``_copy_nulls``), MariaDB row lines read
-from one ``findall`` (``_row_values``), and candidate values handed to the scanner as one ``CellBatch`` per
+with one match of a row regex (``_row_values``), and candidate values handed to the scanner as one ``CellBatch`` per
 column. Each test scans a dump twice, once with every fast path switched off (the general tokeniser and one
 ``Cell`` per value, as before they existed), and compares everything a report is made of: findings with
 their line, offsets, row keys and evidence, assets, values counted per column, rows scanned and errors.

@@ -53,6 +53,13 @@ def mysql_rows(ncols: int) -> re.Pattern[bytes]:
 
 
 @functools.lru_cache(maxsize=64)
+def mysql_row_values(ncols: int) -> re.Pattern[bytes]:
+    """Regex of a MySQL row of ``ncols`` values as :func:`mysql_rows`, with each value in a group of its own:
+    group ``2k + 1`` is value ``k``, group ``2k + 2`` its ``NULL``."""
+    return re.compile(rb"\(" + rb",".join([rb"(" + _MYSQL_VALUE + rb")"] * ncols) + rb"\)")
+
+
+@functools.lru_cache(maxsize=64)
 def copy_rows(ncols: int) -> re.Pattern[bytes]:
     """Regex of a COPY data line of ``ncols`` tab-separated fields and its newline; ``split`` with it yields,
     per line, the gap before it (empty when lines follow each other) and one ``\\N``-or-``None`` entry per

@@ -32,6 +32,7 @@ from piscan.sources.sql_common import (
     column_list,
     copy_rows,
     decode_hex_literal,
+    mysql_row_values,
     mysql_rows,
     parse_create_table,
     split_qname,
@@ -546,9 +547,9 @@ class SqlDumpReader(Reader):
             rcount += data.count(b"\n", rpos, ls)  # MariaDB: one row per line
             rpos = ls
             if lst >= 0 and ncols:
-                vals = self._row_values(data, ls, le, ncols)
-                if vals is not None:
-                    self._mysql_row(data, vals, ls, lst, rcount + 1, pk_i, ends, found, line_at(ls))
+                starts = self._row_values(data, ls, le, ncols)
+                if starts is not None:
+                    self._mysql_row(data, starts, lst, rcount + 1, pk_i, ends, found, line_at(ls))
                     continue
             row_no = rcount
             row: list[re.Match[bytes]] = []
@@ -586,51 +587,78 @@ class SqlDumpReader(Reader):
                 row = []
         self._flush(t, found, out)
 
-    def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[bytes] | None:
-        """The value tokens and ``)`` of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]``, or ``None``
-        when the line is not exactly one such row (then the values are tokenised with positions). One
-        findall: the values sit at known offsets, one comma apart."""
+    def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[int] | None:
+        """Where the values of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]`` start, and the end of the
+        row (after its ``)``): ``ncols + 1`` positions; ``None`` when the line is not exactly one such row (then
+        the values are tokenised with positions).
+
+        One match of the row regex (a group per value) reads the values where the value tokeniser would; a
+        line it does not read is checked with one tokeniser ``findall`` (the values sit at known offsets, one
+        comma apart)."""
+        if data.find(b"\n", ls, le) != -1:
+            return None
+        m = mysql_row_values(ncols).match(data, ls, le)
+        if m is not None:
+            e = m.end()
+            if e == le or not data[e:le].strip(ROW_GAP):  # no other token on the line
+                starts = [v[0] for v in m.regs[1::2]]  # groups: each value, then its NULL
+                starts.append(e)
+                return starts
         vals = self._tok.findall(data, ls, le)
         if (len(vals) == ncols + 1 and vals[ncols] == b")" and data[ls] == 40  # "("
-                and data.startswith(b",".join(vals[:ncols]) + b")", ls + 1) and data.find(b"\n", ls, le) == -1):
-            return vals
+                and data.startswith(b",".join(vals[:ncols]) + b")", ls + 1)):
+            return list(accumulate([len(v) + 1 for v in vals[:ncols]], initial=ls + 1))
         return None
 
-    def _mysql_row(self, data: bytes, vals: list[bytes], ls: int, lst: int, row_no: int, pk_i: int | None,
+    def _mysql_row(self, data: bytes, starts: list[int], lst: int, row_no: int, pk_i: int | None,
                    ends: list[int], found: list[list[tuple]], line: int) -> None:
-        """Candidate values of one MySQL row ``(v1,…,vn)`` starting at ``ls`` (line start ``lst``): ``vals``
-        are its n value tokens and ``)``, written with single commas between them."""
-        ncols = len(vals) - 1
-        starts = list(accumulate([len(v) + 1 for v in vals[:ncols]], initial=ls + 1))
-        # value ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
-        # belongs to it (the prefilter may consume the comma or parenthesis after it)
+        """Candidate values of one MySQL row ``(v1,…,vn)`` on the line starting at ``lst``: value ``ci`` spans
+        ``[starts[ci], starts[ci + 1] - 1)`` (see :meth:`_row_values`)."""
+        ncols = len(starts) - 1
+        # a report ending in (starts[ci], starts[ci + 1]] belongs to value ci (the prefilter may consume the
+        # comma or parenthesis after it)
         lo, hi = bisect_right(ends, starts[0]), bisect_right(ends, starts[ncols])
         key = None
         last = -1
+        # patterns of a value: with no extra candidates, ``ends`` are the prefilter's reports, and a value
+        # with one report (the usual) takes its pattern without a search (what _pats finds)
+        cands = self._cands if not self._extra else None
+        n_ends = len(ends)
+        pos, off = lst, 0  # code points from the line start, counted incrementally (values start after ASCII)
         for i in range(lo, hi):
             ci = bisect_left(starts, ends[i]) - 1
             if ci == last:
                 continue
             last = ci
-            raw = vals[ci]
-            if raw == b"NULL":
+            s, nxt = starts[ci], starts[ci + 1]
+            e = nxt - 1
+            if data[s] == 78 and e - s == 4 and data[s:e] == b"NULL":  # "N"
                 continue
-            s = starts[ci]
-            pats = self._pats(s, starts[ci + 1] - 1)
+            if cands is None:
+                pats = self._pats(s, e)
+            elif i + 1 == n_ends or ends[i + 1] > nxt:
+                pid = cands.pids[i]
+                pats = None if pid < 0 else (pid,)
+            else:
+                pats = cands.between(s, nxt)
             if key is None:
                 key = self._ordinal(row_no)
-                if pk_i is not None and _SAFE_ROW_KEY.fullmatch(vals[pk_i]):
-                    key = vals[pk_i].decode()
-            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
-                text = raw[1:-1].decode("utf-8", "replace")
+                if pk_i is not None:
+                    ks, ke = starts[pk_i], starts[pk_i + 1] - 1
+                    if _SAFE_ROW_KEY.fullmatch(data, ks, ke):
+                        key = data[ks:ke].decode()
+            if data[s] == 39 and data.find(b"\\", s, e) == -1 and data.find(b"''", s, e) == -1:
+                text = data[s + 1:e - 1].decode("utf-8", "replace")  # a quoted string without escapes
                 s += 1
             else:
+                raw = data[s:e]
                 text = raw.decode("utf-8", "replace")
                 hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
                 text = unescape_mysql(text) if hexed is None else hexed
                 q = raw.find(b"'")
                 s += q + 1 if q >= 0 else 0
-            off = len(data[lst:s].decode("utf-8", "replace"))
+            off += len(data[pos:s].decode("utf-8", "replace"))
+            pos = s
             found[ci].append((text, line, off, key, pats))
 
     @staticmethod
