@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -763,9 +763,9 @@ class SqlDumpReader(Reader):
                     ls = data.rfind(b"\n", rs, p) + 1 or rs
                     nulls[data.count(b"\t", max(ls, rs), p)] += 1
             self._count(t, rows, nulls)
-        # candidates
+        # candidates: lines with a report, and the indexes of their reports in ``ends``
         if ends is None:
-            cand = []
+            cand: list[tuple[int, int, list[int] | None]] = []
             p = rs
             while p < re_:
                 le = data.find(b"\n", p, re_)
@@ -775,21 +775,29 @@ class SqlDumpReader(Reader):
         else:
             lo, hi = bisect_right(ends, rs), bisect_right(ends, re_)
             cand = []
-            for e in ends[lo:hi]:
+            le = -2
+            for k in range(lo, hi):
+                e = ends[k]
+                if e - 1 <= le:  # on the line of the previous report (before or at its newline)
+                    cand[-1][2].append(k)
+                    continue
                 ls = data.rfind(b"\n", rs, e - 1) + 1 or rs
                 ls = max(ls, rs)
                 le = data.find(b"\n", e - 1, re_)
                 le = re_ if le == -1 else le
                 if cand and cand[-1][0] == ls:
-                    cand[-1][2].append(e)
+                    cand[-1][2].append(k)
                 else:
-                    cand.append((ls, le, [e]))
+                    cand.append((ls, le, [k]))
         rpos, rcount = rs, row_base + 1  # incremental row ordinal (candidates are in order)
         columns = t.columns
         found: list[list[tuple]] = [[] for _ in columns]  # candidate values per column, in input order
-        pats_of = self._pats
+        # patterns of a field: with no extra candidates, ``ends`` are the prefilter's reports, and a field
+        # with one report (the usual) takes its pattern without a search (what _pats finds)
+        cands = self._cands if ends is not None and not self._extra else None
+        n_ends = len(ends) if ends is not None else 0
         ordinal = self._ordinal
-        for ls, le, hit_ends in cand:
+        for ls, le, hit_ks in cand:
             rcount += data.count(b"\n", rpos, ls)
             rpos = ls
             line = data[ls:le]
@@ -798,20 +806,21 @@ class SqlDumpReader(Reader):
             fields = line.split(b"\t")
             if len(fields) != ncols:
                 continue
-            row_no = rcount
+            key = ordinal(rcount)
             ln = line_at(ls)
             starts = list(accumulate([len(f) + 1 for f in fields], initial=ls))
             # field ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
             # belongs to it (the prefilter may consume the tab or newline after it)
-            if hit_ends is None:
-                hit_cols: Iterable[int] = range(ncols)
-            else:
-                hit_cols = []
-                for e in hit_ends:
-                    ci = bisect_left(starts, e) - 1
-                    if 0 <= ci < ncols and (not hit_cols or hit_cols[-1] != ci):
-                        hit_cols.append(ci)
-            for ci in hit_cols:
+            pos, off = ls, 0  # code points from the line start, counted incrementally (fields start after tabs)
+            last = -1
+            for k in range(ncols) if hit_ks is None else hit_ks:
+                if hit_ks is None:
+                    ci = k
+                else:
+                    ci = bisect_left(starts, ends[k]) - 1
+                    if not 0 <= ci < ncols or ci == last:
+                        continue
+                    last = ci
                 f = fields[ci]
                 if f == b"\\N":
                     continue
@@ -821,7 +830,17 @@ class SqlDumpReader(Reader):
                     text = unescape_copy(text)
                     if text[:2] == "\\x":
                         text = decode_hex_literal(text) or text
-                off = fs - ls if fs == ls else len(data[ls:fs].decode("utf-8", "replace"))
-                pats = pats_of(fs, fs + len(f)) if hit_ends is not None else None
-                found[ci].append((text, ln, off, ordinal(row_no), pats))
+                if fs != pos:
+                    off += len(data[pos:fs].decode("utf-8", "replace"))
+                    pos = fs
+                if hit_ks is None:
+                    pats = None
+                elif cands is None:
+                    pats = self._pats(fs, fs + len(f))
+                elif k + 1 == n_ends or ends[k + 1] > starts[ci + 1]:
+                    pid = cands.pids[k]
+                    pats = None if pid < 0 else (pid,)
+                else:
+                    pats = cands.between(fs, starts[ci + 1])
+                found[ci].append((text, ln, off, key, pats))
         self._flush(t, found, out)
