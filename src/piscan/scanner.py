@@ -240,7 +240,7 @@ def _worker_dump(task: tuple) -> tuple:
     try:
         for item in reader.items():
             if isinstance(item, CellBatch) and item.column:
-                nbytes += sum(len(v[0]) for v in item.values)
+                nbytes += sum([len(v[0]) for v in item.values])
                 scan_column_batch(_PARENT, acc, item, display,
                                   listed.setdefault((display, item.table, item.column), []))
                 continue
@@ -410,7 +410,7 @@ class Scanner:
             for cell in batch.cells():
                 self._scan_cell(cell, display, result, cell_counts)
             return
-        result.bytes_scanned += sum(len(v[0]) for v in values)
+        result.bytes_scanned += sum([len(v[0]) for v in values])
         ck = (table, column)
         cell_counts[ck] = cell_counts.get(ck, 0) + len(values)
         scan_column_batch(self, self.assets, batch, display, result.findings)

@@ -623,6 +623,7 @@ class SqlDumpReader(Reader):
         # patterns of a value: with no extra candidates, ``ends`` are the prefilter's reports, and a value
         # with one report (the usual) takes its pattern without a search (what _pats finds)
         cands = self._cands if not self._extra else None
+        pids = cands.pids if cands is not None else []
         n_ends = len(ends)
         pos, off = lst, 0  # code points from the line start, counted incrementally (values start after ASCII)
         for i in range(lo, hi):
@@ -631,13 +632,13 @@ class SqlDumpReader(Reader):
                 continue
             last = ci
             s, nxt = starts[ci], starts[ci + 1]
-            e = nxt - 1
-            if data[s] == 78 and e - s == 4 and data[s:e] == b"NULL":  # "N"
+            raw = data[s:nxt - 1]
+            if raw == b"NULL":
                 continue
             if cands is None:
-                pats = self._pats(s, e)
+                pats = self._pats(s, nxt - 1)
             elif i + 1 == n_ends or ends[i + 1] > nxt:
-                pid = cands.pids[i]
+                pid = pids[i]
                 pats = None if pid < 0 else (pid,)
             else:
                 pats = cands.between(s, nxt)
@@ -647,11 +648,10 @@ class SqlDumpReader(Reader):
                     ks, ke = starts[pk_i], starts[pk_i + 1] - 1
                     if _SAFE_ROW_KEY.fullmatch(data, ks, ke):
                         key = data[ks:ke].decode()
-            if data[s] == 39 and data.find(b"\\", s, e) == -1 and data.find(b"''", s, e) == -1:
-                text = data[s + 1:e - 1].decode("utf-8", "replace")  # a quoted string without escapes
+            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
+                text = raw[1:-1].decode("utf-8", "replace")
                 s += 1
             else:
-                raw = data[s:e]
                 text = raw.decode("utf-8", "replace")
                 hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
                 text = unescape_mysql(text) if hexed is None else hexed
