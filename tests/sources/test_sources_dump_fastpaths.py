@@ -60,7 +60,7 @@ def _spy(f, name: str, used: set[str]):
 def _same_both_ways(path, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
     used: set[str] = set()
     with monkeypatch.context() as m:  # record which fast paths this dump takes
-        for name in ("_count_rows", "_copy_nulls", "_row_values"):
+        for name in ("_count_rows", "_copy_nulls", "_row_values", "_mysql_rows_by_position"):
             spy = _spy(getattr(SqlDumpReader, name), name, used)
             m.setattr(SqlDumpReader, name, staticmethod(spy) if name == "_copy_nulls" else spy)
         fast = _report(path, **kw)
@@ -147,6 +147,57 @@ def test_listing_cap_and_blocks(tmp_path, monkeypatch):
     assert dump.stat().st_size > DUMP_BLOCK
     r = _same_both_ways(dump, monkeypatch, max_findings_per_asset=50)
     assert r["values"][(str(dump), "t", "c")] == 10000
+    assert "_mysql_rows_by_position" in r["fast_paths"]
+
+
+def test_mariadb_rows_read_by_position(tmp_path, monkeypatch):
+    """MariaDB rows, one per line, read by position from the counting split: escapes, hex and charset
+    literals, NULL and 'NULL', text before the values (offsets), keys too long to show, statements across
+    blocks (a statement cut at a block end), several tables and statements (row ordinals)."""
+    v = _v(4)
+    rng = random.Random(4)
+
+    def q(x: str) -> str:
+        return "'" + x.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def val() -> str:
+        r = rng.random()
+        if r < 0.35:
+            return q(v.mobile())
+        if r < 0.5:
+            return q(v.resident_id())
+        if r < 0.55:
+            return "NULL"
+        if r < 0.6:
+            return "'NULL'"
+        if r < 0.65:
+            return q(f"张三 it's {v.mobile()}")
+        if r < 0.7:
+            return "0x" + v.mobile().encode().hex()
+        if r < 0.75:
+            return "_binary " + q(v.mobile())
+        if r < 0.8:
+            return q("a\\n" + v.mobile())
+        if r < 0.85:
+            return q(v.card())
+        return q("用户" * rng.randint(0, 3))
+
+    stmts = []
+    for table, pk, n, per in (("u", "`id`", 30000, 700), ("w", "`k`", 8000, 8000)):
+        stmts.append(f"CREATE TABLE `{table}` (`id` bigint, `k` bigint, `a` text, `b` text, `c` text, "
+                     f"PRIMARY KEY ({pk}));\n")
+        rows = [f"({i},{rng.choice([i, 10 ** 12 + i, -i])},{val()},{val()},{val()})" for i in range(1, n + 1)]
+        stmts += ["INSERT INTO `" + table + "` VALUES " + ",\n".join(rows[k:k + per]) + ";\n"
+                  for k in range(0, n, per)]
+    dump = tmp_path / "d.sql"
+    dump.write_text("".join(stmts), encoding="utf-8")
+    assert dump.stat().st_size > 2 * DUMP_BLOCK
+    for kw in ({"show_values": True}, {"max_findings_per_asset": 30}):
+        r = _same_both_ways(dump, monkeypatch, **kw)
+        assert "_mysql_rows_by_position" in r["fast_paths"]
+        assert not r["errors"]
+        keys = {f["row"] for f in r["findings"] if f["table"] == "w"}
+        assert any(k.startswith("-") for k in keys)  # keys shown; the 13-digit ones as row ordinals
 
 
 

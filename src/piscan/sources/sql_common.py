@@ -41,6 +41,8 @@ VALUE_TOKEN = {
 # (captured, the only group), a string, or a bare literal. Atomic and possessive, so a row that is not
 # written this way fails fast instead of backtracking into another reading.
 _MYSQL_VALUE = rb"(?>(NULL)(?=[,)])|(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'|[^,()'\s;]++)"
+# the same value without a group of its own (mysql_row_values captures each whole value)
+_MYSQL_VALUE_NG = _MYSQL_VALUE.replace(rb"(NULL)", rb"NULL", 1)
 #: bytes the value tokeniser skips between rows (no token starts with one)
 ROW_GAP = b",(; \t\n\r\x0b\x0c"
 
@@ -54,9 +56,10 @@ def mysql_rows(ncols: int) -> re.Pattern[bytes]:
 
 @functools.lru_cache(maxsize=64)
 def mysql_row_values(ncols: int) -> re.Pattern[bytes]:
-    """Regex of a MySQL row of ``ncols`` values as :func:`mysql_rows`, with each value in a group of its own:
-    group ``2k + 1`` is value ``k``, group ``2k + 2`` its ``NULL``."""
-    return re.compile(rb"\(" + rb",".join([rb"(" + _MYSQL_VALUE + rb")"] * ncols) + rb"\)")
+    """Regex of a MySQL row of ``ncols`` values as :func:`mysql_rows`, with group ``k + 1`` capturing value
+    ``k`` (``split`` with it yields, per row, the gap before it and the row's values; a value is ``NULL``
+    exactly where :func:`mysql_rows` captures one)."""
+    return re.compile(rb"\(" + rb",".join([rb"(" + _MYSQL_VALUE_NG + rb")"] * ncols) + rb"\)")
 
 
 @functools.lru_cache(maxsize=64)

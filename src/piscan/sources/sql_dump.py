@@ -2,7 +2,8 @@
 
 How it stays fast: the detector's stage-1 prefilter runs over each raw block (``prefilter.ends``); rows are
 counted per column with one C-level ``findall`` per statement (non-NULL counts for the asset report), and
-only lines that hold a prefilter report are tokenised with positions, so each candidate value becomes a
+only lines that hold a prefilter report are tokenised with positions (MariaDB rows, one per line, are read
+by position from the split that counted them), so each candidate value becomes a
 :class:`Cell` with ``table``, ``column``, ``row`` and the column name as context. Memory is bounded by the
 block size plus one statement (MySQL rows and COPY rows are line-contained and never carried over).
 
@@ -487,7 +488,11 @@ class SqlDumpReader(Reader):
         ncols = len(t.columns)
         if self._structure and ncols:
             return
-        if not (ncols and self.dialect == "mysql" and self._count_rows(data, rs, re_, t)):
+        counted: list[bytes] | bool = False
+        if ncols and self.dialect == "mysql":
+            # with a report in the region, the split keeps the values to read the candidates by position
+            counted = self._count_rows(data, rs, re_, t, ends is not None and self._has_hit(ends, rs, re_))
+        if not counted:
             toks = tok.findall(data, rs, re_)
             if not t.columns:  # no CREATE TABLE and no column list: name columns by position
                 first = toks.index(b")") if b")" in toks else len(toks)
@@ -511,6 +516,9 @@ class SqlDumpReader(Reader):
         period = ncols + 1
         # candidate values: tokenise only the lines that hold a prefilter report
         if ends is not None and not self._has_hit(ends, rs, re_):
+            return
+        if ends is not None and isinstance(counted, list) and self._mysql_rows_by_position(
+                data, rs, re_, counted, t, row_base, ends, out, line_at):
             return
         if ends is None or self.dialect != "mysql":  # std: one statement per row, strings span lines
             lines = [(rs, re_, -1)]
@@ -587,6 +595,81 @@ class SqlDumpReader(Reader):
                 row = []
         self._flush(t, found, out)
 
+    def _mysql_rows_by_position(self, data: bytes, rs: int, re_: int, parts: list[bytes], t: TableInfo,
+                                row_base: int, ends: list[int], out: list, line_at) -> bool:
+        """Candidate values of the MySQL rows ``data[rs:re_]`` (split into ``parts`` by :meth:`_count_rows`)
+        when they are MariaDB rows, one per line: each row starts its line (the first one where the values
+        start) and ends it with ``),`` or ``)`` at the end of the statement, no value holds a newline. Then
+        every part is one byte after the previous one (``(``, ``,`` or ``)`` between them), so the position
+        of each value comes from the lengths of the parts, and each line is the row :meth:`_row_values`
+        reads: the same values, patterns, rows, lines and offsets, without tokenising the lines one by one.
+        ``False`` (nothing read) when the rows are not written this way."""
+        ncols = len(t.columns)
+        period = ncols + 1
+        rows = len(parts) // period
+        last_gap = parts[-1]
+        if (not rows or parts[0] or (last_gap and last_gap != b",\n")
+                or parts[period:len(parts) - 1:period].count(b",\n") != rows - 1
+                or data.count(b"\n", rs, re_) != rows - 1 + (last_gap == b",\n")):
+            return False
+        # pstarts[k]: where part k starts (pstarts[-1]: one past the end of the region)
+        pstarts = list(accumulate(map((1).__add__, map(len, parts)), initial=rs))
+        found: list[list[tuple]] = [[] for _ in t.columns]
+        pk_i = t.pk_index
+        cands = self._cands if not self._extra else None
+        pids = cands.pids if cands is not None else []
+        n_ends = len(ends)
+        ordinal = self._ordinal
+        row = -1
+        last = -1
+        key: Any = None
+        line = off = pos = 0
+        for i in range(bisect_right(ends, rs), bisect_right(ends, re_)):
+            # a report ending in (pstarts[k], pstarts[k + 1]] belongs to part k (the prefilter may consume the
+            # comma or parenthesis after a value)
+            k = bisect_left(pstarts, ends[i]) - 1
+            if k == last:
+                continue
+            last = k
+            r, ci = divmod(k, period)
+            if not ci:
+                continue  # a gap between rows
+            ci -= 1
+            raw = parts[k]
+            if raw == b"NULL":
+                continue
+            s, nxt = pstarts[k], pstarts[k + 1]
+            if r != row:
+                row = r
+                first = r * period + 1  # the row's first value; its "(" is one byte before
+                open_ = pstarts[first] - 1
+                key = ordinal(row_base + r + 1)
+                if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
+                    key = parts[first + pk_i].decode()
+                line = line_at(open_)
+                pos, off = data.rfind(b"\n", 0, open_) + 1, 0  # code points from the line start, incrementally
+            if cands is None:
+                pats = self._pats(s, nxt - 1)
+            elif i + 1 == n_ends or ends[i + 1] > nxt:
+                pid = pids[i]
+                pats = None if pid < 0 else (pid,)
+            else:
+                pats = cands.between(s, nxt)
+            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
+                text = raw[1:-1].decode("utf-8", "replace")
+                s += 1
+            else:
+                text = raw.decode("utf-8", "replace")
+                hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
+                text = unescape_mysql(text) if hexed is None else hexed
+                q = raw.find(b"'")
+                s += q + 1 if q >= 0 else 0
+            off += len(data[pos:s].decode("utf-8", "replace"))
+            pos = s
+            found[ci].append((text, line, off, key, pats))
+        self._flush(t, found, out)
+        return True
+
     def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[int] | None:
         """Where the values of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]`` start, and the end of the
         row (after its ``)``): ``ncols + 1`` positions; ``None`` when the line is not exactly one such row (then
@@ -601,7 +684,7 @@ class SqlDumpReader(Reader):
         if m is not None:
             e = m.end()
             if e == le or not data[e:le].strip(ROW_GAP):  # no other token on the line
-                starts = [v[0] for v in m.regs[1::2]]  # groups: each value, then its NULL
+                starts = [v[0] for v in m.regs[1:]]  # a group per value
                 starts.append(e)
                 return starts
         vals = self._tok.findall(data, ls, le)
@@ -668,19 +751,24 @@ class SqlDumpReader(Reader):
                 col = t.columns[ci]
                 out.append(CellBatch(t.name, col, (col,), values))
 
-    def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo) -> bool:
+    def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo, values: bool = False) -> list[bytes] | bool:
         """Count the rows and per-column NULLs of MySQL values ``data[rs:re_]`` when every row is written
         ``(v1,…,vn)`` (what mysqldump writes): one C-level split, no token objects. ``False`` (nothing
         counted) when any row is not, or something other than separators lies between rows; the value
-        tokeniser then counts and reports ragged rows."""
+        tokeniser then counts and reports ragged rows.
+
+        ``values``: split with every value captured (:func:`mysql_row_values`) and return the parts (per row,
+        the gap before it and its ``ncols`` values, then the gap after the last row) instead of ``True``, so
+        that the candidate values can be read by position (:meth:`_mysql_rows_by_position`)."""
         ncols = len(t.columns)
-        parts = mysql_rows(ncols).split(data[rs:re_])
+        parts = (mysql_row_values if values else mysql_rows)(ncols).split(data[rs:re_])
         period = ncols + 1
         gaps = parts[::period]
         if len(parts) % period != 1 or any(g.strip(ROW_GAP) for g in set(gaps)):
             return False
+        # a captured value is b"NULL" exactly where mysql_rows captures its NULL group
         self._count(t, len(gaps) - 1, [parts[i::period].count(b"NULL") for i in range(1, period)])
-        return True
+        return parts if values else True
 
     def _ragged_insert(self, data: bytes, rs: int, re_: int, t: TableInfo, line_at) -> int:
         ncols = len(t.columns)
