@@ -260,3 +260,27 @@ def test_cell_batch_is_its_cells():
     assert list(b.cells()) == [
         Cell("13800138000", line=3, offset=5, table="t", column="c", row="7", context=("c",), patterns=(1,)),
         Cell("x", table="t", column="c", context=("c",))]
+
+
+def test_row_regexes_read_values_as_the_tokeniser():
+    """The row regexes (strings tried first) split and match rows exactly as the value regex with an optional
+    charset introducer before every string did, and each value they read is the tokeniser's token there."""
+    import re
+
+    from piscan.sources.sql_common import VALUE_TOKEN, mysql_row_values, mysql_rows
+
+    before = rb"(?>(NULL)(?=[,)])|(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'|[^,()'\s;]++)"
+    rng = random.Random(7)
+    pieces = ["NULL", "NULLX", "'NULL'", "''", "'a''b'", "'it\\'s'", "'\\\\'", "'x\\", "_binary 'ab'", "_utf8mb4'c'",
+              "_binary x", "_x", "12", "-3.5", "0x3133", "'a,b)'", "'(,)'", "'用户'", "N", " 1", "'", ")", "("]
+    for ncols in (1, 3):
+        old_rx = re.compile(rb"\(" + rb",".join([before] * ncols) + rb"\)")
+        for _ in range(3000):
+            row = "(" + ",".join(rng.choice(pieces) for _ in range(ncols)) + ")"
+            text = (row + rng.choice([",\n", ",", ";", " ", ""])) * rng.randint(1, 3)
+            data = text.encode()
+            assert mysql_rows(ncols).split(data) == old_rx.split(data)
+            m = mysql_row_values(ncols).match(data)
+            assert (m is None) == (old_rx.match(data) is None)
+            if m is not None:
+                assert [data[s:e] for s, e in m.regs[1:]] == VALUE_TOKEN["mysql"].findall(data, 0, m.end())[:ncols]

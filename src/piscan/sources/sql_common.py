@@ -39,8 +39,12 @@ VALUE_TOKEN = {
 
 # One MySQL row ``(v1,…,vn)`` with single commas, each value the token VALUE_TOKEN["mysql"] reads there: NULL
 # (captured, the only group), a string, or a bare literal. Atomic and possessive, so a row that is not
-# written this way fails fast instead of backtracking into another reading.
-_MYSQL_VALUE = rb"(?>(NULL)(?=[,)])|(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'|[^,()'\s;]++)"
+# written this way fails fast instead of backtracking into another reading. The alternatives start with
+# different characters except NULL and a string after a charset introducer (``_binary '…'``), which come
+# before the bare literal that could also start there: so the plain string, the most common value, is
+# tried first (an optional introducer group before every value cost a fifth of the split).
+_MYSQL_STRING = rb"'(?:[^'\\]++|\\.|'')*+'"
+_MYSQL_VALUE = rb"(?>" + _MYSQL_STRING + rb"|(NULL)(?=[,)])|_\w+\s*" + _MYSQL_STRING + rb"|[^,()'\s;]++)"
 # the same value without a group of its own (mysql_row_values captures each whole value)
 _MYSQL_VALUE_NG = _MYSQL_VALUE.replace(rb"(NULL)", rb"NULL", 1)
 #: bytes the value tokeniser skips between rows (no token starts with one)
