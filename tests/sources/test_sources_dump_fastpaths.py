@@ -284,3 +284,35 @@ def test_row_regexes_read_values_as_the_tokeniser():
             assert (m is None) == (old_rx.match(data) is None)
             if m is not None:
                 assert [data[s:e] for s, e in m.regs[1:]] == VALUE_TOKEN["mysql"].findall(data, 0, m.end())[:ncols]
+
+
+def test_extra_candidates_as_every_prefix_searched():
+    """Hex literals and escapes are found where every prefix searched over the whole block finds them
+    (blocks without "x", with some prefixes only, adjacent and word-joined literals)."""
+    from piscan.sources.sql_dump import _ESC_DIGIT, _HEX_DIGITS, _HEX_LIT, _HEX_PREFIXES, _WORD
+
+    def every_prefix(data: bytes) -> list[int]:
+        out: list[int] = []
+        if b"\\" in data:
+            out.extend(m.end() + 1 for m in _ESC_DIGIT.finditer(data))
+        for lit in _HEX_PREFIXES:
+            i = data.find(lit)
+            while i != -1:
+                m = _HEX_LIT.match(data, i)
+                if m is not None and (lit == b"\\x" or i == 0 or data[i - 1] not in _WORD):
+                    if _HEX_DIGITS.search(bytes.fromhex(m.group(1).decode("ascii"))):
+                        out.append(m.end())
+                    i = m.end()
+                i = data.find(lit, i + 1)
+        out.sort()
+        return out
+
+    v = _v(8)
+    rng = random.Random(8)
+    hexed = v.mobile().encode().hex()
+    pieces = [f"0x{hexed}", f"0X{hexed.upper()}", f"X'{hexed}'", f"x'{hexed}'", f"\\x{hexed}", f"a0x{hexed}",
+              f"0x{hexed}0x{hexed}", "0x3a", "Linux", "X11", "'x'", "\\n138", "(1,'a',NULL),\n", "用户", "abc"]
+    for _ in range(2000):
+        data = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))).encode()
+        assert SqlDumpReader._extra_candidates(data) == every_prefix(data)
+    assert SqlDumpReader._extra_candidates(b"(1,'a',NULL)") == []

@@ -432,9 +432,19 @@ class SqlDumpReader(Reader):
     def _extra_candidates(data: bytes) -> list[int]:
         """Positions inside values the prefilter cannot report (see ``_ESC_DIGIT``, ``_HEX_LIT``)."""
         out: list[int] = []
-        if b"\\" in data:
+        backslash = b"\\" in data
+        if backslash:
             out.extend(m.end() + 1 for m in _ESC_DIGIT.finditer(data))
+        # a two-byte find reads ~1 ms per MiB, a one-byte one ~1/100 of that: a block without "x" or "X" needs
+        # none of the prefix searches below, and "0x"/"0X" and "x'"/"X'" are looked for once each in the
+        # lower-cased block before each is searched for where it is
+        lower_x, upper_x = b"x" in data, b"X" in data
+        low = data.lower() if lower_x or upper_x else b""
+        present = {b"0x": b"0x" in low, b"X'": b"x'" in low, b"\\x": backslash and lower_x}
+        present[b"0X"], present[b"x'"] = present[b"0x"], present[b"X'"]
         for lit in _HEX_PREFIXES:
+            if not present[lit]:
+                continue
             i = data.find(lit)
             while i != -1:
                 m = _HEX_LIT.match(data, i)
