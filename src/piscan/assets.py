@@ -119,6 +119,30 @@ class Accumulator:
         if evidence is not None and len(samples) < MAX_SAMPLES and evidence not in samples:
             samples.append(evidence)
 
+    def count_readings(self, a: _Acc, readings: list[tuple[str, bool, bool, str]], fingerprinter: Any) -> None:
+        """:meth:`count` each of ``readings`` (``(entity, masked, weak_mask, normalised)``, see
+        ``Detector.whole_cells``) in ``a``, whose samples are all taken (no evidence is needed); the persons
+        of full values come from ``fingerprinter.persons`` in one call per entity."""
+        assert len(a.samples) >= MAX_SAMPLES
+        full: dict[str, list[str]] = {}
+        for entity, masked, weak, norm in readings:
+            if masked:
+                self.count(a, entity, True, weak, None, "")
+                continue
+            norms = full.get(entity)
+            if norms is None:
+                norms = full[entity] = []
+            norms.append(norm)
+        for entity, norms in full.items():
+            n = len(norms)
+            a.total += n
+            e = a.entities.get(entity)
+            if e is None:
+                e = a.entities[entity] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
+            e["findings"] += n
+            e["full"] += n
+            a.distinct[entity].update(fingerprinter.persons(entity, norms))
+
     def merge(self, part: Accumulator, listed: dict[ColumnKey, list[Finding]]) -> list[Finding]:
         """Add the statistics of the next part of an input, scanned on its own (a range of a dump scanned
         by another process, with the same cap): the same counts, samples and listing as if its findings had

@@ -81,8 +81,20 @@ class DistinctSet:
 
     def update(self, other: DistinctSet | Iterable[int]) -> None:
         if not isinstance(other, DistinctSet):
-            for v in other:
-                self.add(v)
+            # in bulk: the set or the buffer may pass its limit by the values of one call before it spills
+            # (the count de-duplicates per range, so it stays exact)
+            s = self._set
+            if s is not None:
+                s.update(other)
+                if len(s) > EXACT_LIMIT:
+                    self._start_spilling()
+                return
+            buf = self._buf
+            assert buf is not None
+            buf.extend(other)
+            self._len = None
+            if len(buf) >= RUN_SIZE:
+                self._spill()
             return
         if other._set is not None:
             for v in other._set:

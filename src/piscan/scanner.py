@@ -158,13 +158,17 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
                       listed: list[Finding]) -> None:
     """Scan one column's cells (``batch.column`` set) into ``acc`` and append the findings its listing cap
     lets through to ``listed``; the asset is looked up once (at the first hit), hits past the cap are only
-    counted."""
+    counted.
+
+    Once the asset lists no more findings and holds all its samples, the rest of the batch is only counted
+    (:func:`count_cells`): a PI-dense dump column has millions of values past the cap."""
     table, column, context = batch.table, batch.column, batch.context
     scan_text = scanner.detector.scan_text
     located = scanner.build.located
     fingerprinter = scanner.fingerprinter
     a = None  # looked up at the first hit: a column whose candidates all fail is not an asset
-    for text, line, offset, row, patterns in batch.values:
+    values = batch.values
+    for i, (text, line, offset, row, patterns) in enumerate(values):
         hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
         if hits:
             if a is None:
@@ -176,6 +180,28 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
                 f = located(hit, display, table, column, row)
                 if acc.record(a, f):
                     listed.append(f)
+            a.cells += 1
+            if acc.full(a) and len(a.samples) >= MAX_SAMPLES:
+                count_cells(scanner, acc, a, values[i + 1:], context)
+                return
+
+
+def count_cells(scanner: Scanner, acc: Accumulator, a: Any, values: list[tuple], context: tuple[str, ...]) -> None:
+    """Count the hits of cells ``values`` of one column in its asset ``a``, which lists no more findings
+    and holds all its samples (what :func:`count_unlisted` would do with each hit of
+    ``scan_text``): whole-cell values are read by ``Detector.whole_cells`` without Hit objects, the
+    others by ``scan_text``."""
+    detector = scanner.detector
+    fingerprinter = scanner.fingerprinter
+    readings, rest = detector.whole_cells(values, context)
+    a.cells += len(readings)
+    acc.count_readings(a, readings, fingerprinter)
+    for i in rest:
+        text, line, offset, _row, patterns = values[i]
+        hits = detector.scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
+        for hit in hits:
+            count_unlisted(acc, a, hit, fingerprinter)
+        if hits:
             a.cells += 1
 
 
@@ -233,7 +259,7 @@ def _worker_dump(task: tuple) -> tuple:
     try:
         for item in reader.items():
             if isinstance(item, CellBatch) and item.column:
-                nbytes += sum(len(v[0]) for v in item.values)
+                nbytes += sum([len(v[0]) for v in item.values])
                 scan_column_batch(_PARENT, acc, item, display,
                                   listed.setdefault((display, item.table, item.column), []))
                 continue
@@ -405,7 +431,7 @@ class Scanner:
             for cell in batch.cells():
                 self._scan_cell(cell, display, result, cell_counts)
             return
-        result.bytes_scanned += sum(len(v[0]) for v in values)
+        result.bytes_scanned += sum([len(v[0]) for v in values])
         ck = (table, column)
         cell_counts[ck] = cell_counts.get(ck, 0) + len(values)
         scan_column_batch(self, self.assets, batch, display, result.findings)

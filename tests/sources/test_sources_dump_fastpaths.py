@@ -2,7 +2,7 @@
 
 Fast paths (``piscan.sources.sql_dump``): rows and NULLs of a MySQL INSERT counted with one regex split
 (``_count_rows``), NULL fields of COPY rows counted the same way (``_copy_nulls``), MariaDB row lines read
-from one ``findall`` (``_row_values``), and candidate values handed to the scanner as one ``CellBatch`` per
+with one match of a row regex (``_row_values``), and candidate values handed to the scanner as one ``CellBatch`` per
 column. Each test scans a dump twice, once with every fast path switched off (the general tokeniser and one
 ``Cell`` per value, as before they existed), and compares everything a report is made of: findings with
 their line, offsets, row keys and evidence, assets, values counted per column, rows scanned and errors.
@@ -60,7 +60,7 @@ def _spy(f, name: str, used: set[str]):
 def _same_both_ways(path, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
     used: set[str] = set()
     with monkeypatch.context() as m:  # record which fast paths this dump takes
-        for name in ("_count_rows", "_copy_nulls", "_row_values"):
+        for name in ("_count_rows", "_copy_nulls", "_row_values", "_mysql_rows_by_position"):
             spy = _spy(getattr(SqlDumpReader, name), name, used)
             m.setattr(SqlDumpReader, name, staticmethod(spy) if name == "_copy_nulls" else spy)
         fast = _report(path, **kw)
@@ -147,6 +147,57 @@ def test_listing_cap_and_blocks(tmp_path, monkeypatch):
     assert dump.stat().st_size > DUMP_BLOCK
     r = _same_both_ways(dump, monkeypatch, max_findings_per_asset=50)
     assert r["values"][(str(dump), "t", "c")] == 10000
+    assert "_mysql_rows_by_position" in r["fast_paths"]
+
+
+def test_mariadb_rows_read_by_position(tmp_path, monkeypatch):
+    """MariaDB rows, one per line, read by position from the counting split: escapes, hex and charset
+    literals, NULL and 'NULL', text before the values (offsets), keys too long to show, statements across
+    blocks (a statement cut at a block end), several tables and statements (row ordinals)."""
+    v = _v(4)
+    rng = random.Random(4)
+
+    def q(x: str) -> str:
+        return "'" + x.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+    def val() -> str:
+        r = rng.random()
+        if r < 0.35:
+            return q(v.mobile())
+        if r < 0.5:
+            return q(v.resident_id())
+        if r < 0.55:
+            return "NULL"
+        if r < 0.6:
+            return "'NULL'"
+        if r < 0.65:
+            return q(f"张三 it's {v.mobile()}")
+        if r < 0.7:
+            return "0x" + v.mobile().encode().hex()
+        if r < 0.75:
+            return "_binary " + q(v.mobile())
+        if r < 0.8:
+            return q("a\\n" + v.mobile())
+        if r < 0.85:
+            return q(v.card())
+        return q("用户" * rng.randint(0, 3))
+
+    stmts = []
+    for table, pk, n, per in (("u", "`id`", 30000, 700), ("w", "`k`", 8000, 8000)):
+        stmts.append(f"CREATE TABLE `{table}` (`id` bigint, `k` bigint, `a` text, `b` text, `c` text, "
+                     f"PRIMARY KEY ({pk}));\n")
+        rows = [f"({i},{rng.choice([i, 10 ** 12 + i, -i])},{val()},{val()},{val()})" for i in range(1, n + 1)]
+        stmts += ["INSERT INTO `" + table + "` VALUES " + ",\n".join(rows[k:k + per]) + ";\n"
+                  for k in range(0, n, per)]
+    dump = tmp_path / "d.sql"
+    dump.write_text("".join(stmts), encoding="utf-8")
+    assert dump.stat().st_size > 2 * DUMP_BLOCK
+    for kw in ({"show_values": True}, {"max_findings_per_asset": 30}):
+        r = _same_both_ways(dump, monkeypatch, **kw)
+        assert "_mysql_rows_by_position" in r["fast_paths"]
+        assert not r["errors"]
+        keys = {f["row"] for f in r["findings"] if f["table"] == "w"}
+        assert any(k.startswith("-") for k in keys)  # keys shown; the 13-digit ones as row ordinals
 
 
 
@@ -209,3 +260,59 @@ def test_cell_batch_is_its_cells():
     assert list(b.cells()) == [
         Cell("13800138000", line=3, offset=5, table="t", column="c", row="7", context=("c",), patterns=(1,)),
         Cell("x", table="t", column="c", context=("c",))]
+
+
+def test_row_regexes_read_values_as_the_tokeniser():
+    """The row regexes (strings tried first) split and match rows exactly as the value regex with an optional
+    charset introducer before every string did, and each value they read is the tokeniser's token there."""
+    import re
+
+    from piscan.sources.sql_common import VALUE_TOKEN, mysql_row_values, mysql_rows
+
+    before = rb"(?>(NULL)(?=[,)])|(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'|[^,()'\s;]++)"
+    rng = random.Random(7)
+    pieces = ["NULL", "NULLX", "'NULL'", "''", "'a''b'", "'it\\'s'", "'\\\\'", "'x\\", "_binary 'ab'", "_utf8mb4'c'",
+              "_binary x", "_x", "12", "-3.5", "0x3133", "'a,b)'", "'(,)'", "'用户'", "N", " 1", "'", ")", "("]
+    for ncols in (1, 3):
+        old_rx = re.compile(rb"\(" + rb",".join([before] * ncols) + rb"\)")
+        for _ in range(3000):
+            row = "(" + ",".join(rng.choice(pieces) for _ in range(ncols)) + ")"
+            text = (row + rng.choice([",\n", ",", ";", " ", ""])) * rng.randint(1, 3)
+            data = text.encode()
+            assert mysql_rows(ncols).split(data) == old_rx.split(data)
+            m = mysql_row_values(ncols).match(data)
+            assert (m is None) == (old_rx.match(data) is None)
+            if m is not None:
+                assert [data[s:e] for s, e in m.regs[1:]] == VALUE_TOKEN["mysql"].findall(data, 0, m.end())[:ncols]
+
+
+def test_extra_candidates_as_every_prefix_searched():
+    """Hex literals and escapes are found where every prefix searched over the whole block finds them
+    (blocks without "x", with some prefixes only, adjacent and word-joined literals)."""
+    from piscan.sources.sql_dump import _ESC_DIGIT, _HEX_DIGITS, _HEX_LIT, _HEX_PREFIXES, _WORD
+
+    def every_prefix(data: bytes) -> list[int]:
+        out: list[int] = []
+        if b"\\" in data:
+            out.extend(m.end() + 1 for m in _ESC_DIGIT.finditer(data))
+        for lit in _HEX_PREFIXES:
+            i = data.find(lit)
+            while i != -1:
+                m = _HEX_LIT.match(data, i)
+                if m is not None and (lit == b"\\x" or i == 0 or data[i - 1] not in _WORD):
+                    if _HEX_DIGITS.search(bytes.fromhex(m.group(1).decode("ascii"))):
+                        out.append(m.end())
+                    i = m.end()
+                i = data.find(lit, i + 1)
+        out.sort()
+        return out
+
+    v = _v(8)
+    rng = random.Random(8)
+    hexed = v.mobile().encode().hex()
+    pieces = [f"0x{hexed}", f"0X{hexed.upper()}", f"X'{hexed}'", f"x'{hexed}'", f"\\x{hexed}", f"a0x{hexed}",
+              f"0x{hexed}0x{hexed}", "0x3a", "Linux", "X11", "'x'", "\\n138", "(1,'a',NULL),\n", "用户", "abc"]
+    for _ in range(2000):
+        data = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))).encode()
+        assert SqlDumpReader._extra_candidates(data) == every_prefix(data)
+    assert SqlDumpReader._extra_candidates(b"(1,'a',NULL)") == []

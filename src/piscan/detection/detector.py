@@ -363,6 +363,59 @@ class Detector:
         hit.evidence = mask_value(rule.entity, text, masked)  # = snippet() of a cell that is all value
         return [hit]
 
+    def whole_cells(self, values: Sequence[tuple[Any, ...]], context: Sequence[str]
+                    ) -> tuple[list[tuple[str, bool, bool, str]], list[int]]:
+        """What :meth:`scan_text` finds in one column's cells, for callers that only count it (a dump column
+        past its listing cap): no Hit, offsets or evidence. ``values``: ``(text, …, patterns)`` tuples as in
+        ``CellBatch.values`` (text first, patterns fifth).
+
+        Returns ``(readings, rest)``: ``readings`` has ``(entity, masked, weak_mask, normalised)`` of each
+        hit of a cell :meth:`scan_text` reads with :meth:`_whole_cell` (at most one per cell: one pattern
+        spanning the cell), with the same verdict, context adjustment and threshold; ``rest`` the indexes
+        of the cells it reads otherwise (hand those to :meth:`scan_text`). Cells without a hit are in
+        neither.
+
+        The context adjustment of a value spanning its whole cell sees no line text on either side, so it
+        depends only on the rule and ``context``: it is computed once per rule here."""
+        readings: list[tuple[str, bool, bool, str]] = []
+        rest: list[int] = []
+        patterns = self._patterns
+        verdicts = self._verdicts
+        thresholds = self._thresholds
+        ctx = tuple(context)
+        deltas: dict[str, float] = {}
+        for i, v in enumerate(values):
+            text: str = v[0]
+            only: tuple[int, ...] | None = v[4]
+            if not _CELL_MAYBE.search(text) and "%" not in text and "\\u" not in text:
+                continue  # scan_text: no hit
+            if only is None or len(only) != 1 or len(text) > 64 or not text.isascii() or "%" in text \
+                    or "\\" in text:
+                rest.append(i)
+                continue
+            rule, pat = patterns[only[0]]
+            m = pat.compiled.match(text)
+            if m is None or m.end() != len(text):
+                rest.append(i)
+                continue
+            rid = rule.id
+            key = (rid, text)
+            verdict = verdicts.pop(key) if key in verdicts else rule.validator(text, rule.params)
+            if verdict is None:
+                continue
+            if rid in deltas:
+                delta = deltas[rid]
+            else:
+                delta = deltas[rid] = self._ctx[rid].adjust(text, 0, len(text), ctx)[0]
+            if verdict.needs_context and delta <= 0:
+                continue
+            score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+            if score < thresholds[rid]:
+                continue
+            readings.append((rule.entity, rule.masked or verdict.masked, bool(verdict.attributes.get("weak_mask")),
+                             verdict.normalised))
+        return readings, rest
+
     def _gate(self, data: bytes, reports: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Drop reports whose exact candidate fails its rule's validator (most hard negatives do), so
         only lines with a plausible value are decoded and examined by stage 2."""

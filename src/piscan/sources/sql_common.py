@@ -39,8 +39,14 @@ VALUE_TOKEN = {
 
 # One MySQL row ``(v1,…,vn)`` with single commas, each value the token VALUE_TOKEN["mysql"] reads there: NULL
 # (captured, the only group), a string, or a bare literal. Atomic and possessive, so a row that is not
-# written this way fails fast instead of backtracking into another reading.
-_MYSQL_VALUE = rb"(?>(NULL)(?=[,)])|(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'|[^,()'\s;]++)"
+# written this way fails fast instead of backtracking into another reading. The alternatives start with
+# different characters except NULL and a string after a charset introducer (``_binary '…'``), which come
+# before the bare literal that could also start there: so the plain string, the most common value, is
+# tried first (an optional introducer group before every value cost a fifth of the split).
+_MYSQL_STRING = rb"'(?:[^'\\]++|\\.|'')*+'"
+_MYSQL_VALUE = rb"(?>" + _MYSQL_STRING + rb"|(NULL)(?=[,)])|_\w+\s*" + _MYSQL_STRING + rb"|[^,()'\s;]++)"
+# the same value without a group of its own (mysql_row_values captures each whole value)
+_MYSQL_VALUE_NG = _MYSQL_VALUE.replace(rb"(NULL)", rb"NULL", 1)
 #: bytes the value tokeniser skips between rows (no token starts with one)
 ROW_GAP = b",(; \t\n\r\x0b\x0c"
 
@@ -50,6 +56,14 @@ def mysql_rows(ncols: int) -> re.Pattern[bytes]:
     """Regex of a MySQL row of ``ncols`` values; ``split`` with it yields, per row, the gap before it and
     one ``NULL``-or-``None`` entry per column."""
     return re.compile(rb"\(" + rb",".join([_MYSQL_VALUE] * ncols) + rb"\)")
+
+
+@functools.lru_cache(maxsize=64)
+def mysql_row_values(ncols: int) -> re.Pattern[bytes]:
+    """Regex of a MySQL row of ``ncols`` values as :func:`mysql_rows`, with group ``k + 1`` capturing value
+    ``k`` (``split`` with it yields, per row, the gap before it and the row's values; a value is ``NULL``
+    exactly where :func:`mysql_rows` captures one)."""
+    return re.compile(rb"\(" + rb",".join([rb"(" + _MYSQL_VALUE_NG + rb")"] * ncols) + rb"\)")
 
 
 @functools.lru_cache(maxsize=64)

@@ -2,7 +2,8 @@
 
 How it stays fast: the detector's stage-1 prefilter runs over each raw block (``prefilter.ends``); rows are
 counted per column with one C-level ``findall`` per statement (non-NULL counts for the asset report), and
-only lines that hold a prefilter report are tokenised with positions, so each candidate value becomes a
+only lines that hold a prefilter report are tokenised with positions (MariaDB rows, one per line, are read
+by position from the split that counted them), so each candidate value becomes a
 :class:`Cell` with ``table``, ``column``, ``row`` and the column name as context. Memory is bounded by the
 block size plus one statement (MySQL rows and COPY rows are line-contained and never carried over).
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -32,6 +33,7 @@ from piscan.sources.sql_common import (
     column_list,
     copy_rows,
     decode_hex_literal,
+    mysql_row_values,
     mysql_rows,
     parse_create_table,
     split_qname,
@@ -430,9 +432,19 @@ class SqlDumpReader(Reader):
     def _extra_candidates(data: bytes) -> list[int]:
         """Positions inside values the prefilter cannot report (see ``_ESC_DIGIT``, ``_HEX_LIT``)."""
         out: list[int] = []
-        if b"\\" in data:
+        backslash = b"\\" in data
+        if backslash:
             out.extend(m.end() + 1 for m in _ESC_DIGIT.finditer(data))
+        # a two-byte find reads ~1 ms per MiB, a one-byte one ~1/100 of that: a block without "x" or "X" needs
+        # none of the prefix searches below, and "0x"/"0X" and "x'"/"X'" are looked for once each in the
+        # lower-cased block before each is searched for where it is
+        lower_x, upper_x = b"x" in data, b"X" in data
+        low = data.lower() if lower_x or upper_x else b""
+        present = {b"0x": b"0x" in low, b"X'": b"x'" in low, b"\\x": backslash and lower_x}
+        present[b"0X"], present[b"x'"] = present[b"0x"], present[b"X'"]
         for lit in _HEX_PREFIXES:
+            if not present[lit]:
+                continue
             i = data.find(lit)
             while i != -1:
                 m = _HEX_LIT.match(data, i)
@@ -486,7 +498,11 @@ class SqlDumpReader(Reader):
         ncols = len(t.columns)
         if self._structure and ncols:
             return
-        if not (ncols and self.dialect == "mysql" and self._count_rows(data, rs, re_, t)):
+        counted: list[bytes] | bool = False
+        if ncols and self.dialect == "mysql":
+            # with a report in the region, the split keeps the values to read the candidates by position
+            counted = self._count_rows(data, rs, re_, t, ends is not None and self._has_hit(ends, rs, re_))
+        if not counted:
             toks = tok.findall(data, rs, re_)
             if not t.columns:  # no CREATE TABLE and no column list: name columns by position
                 first = toks.index(b")") if b")" in toks else len(toks)
@@ -510,6 +526,9 @@ class SqlDumpReader(Reader):
         period = ncols + 1
         # candidate values: tokenise only the lines that hold a prefilter report
         if ends is not None and not self._has_hit(ends, rs, re_):
+            return
+        if ends is not None and isinstance(counted, list) and self._mysql_rows_by_position(
+                data, rs, re_, counted, t, row_base, ends, out, line_at):
             return
         if ends is None or self.dialect != "mysql":  # std: one statement per row, strings span lines
             lines = [(rs, re_, -1)]
@@ -546,9 +565,9 @@ class SqlDumpReader(Reader):
             rcount += data.count(b"\n", rpos, ls)  # MariaDB: one row per line
             rpos = ls
             if lst >= 0 and ncols:
-                vals = self._row_values(data, ls, le, ncols)
-                if vals is not None:
-                    self._mysql_row(data, vals, ls, lst, rcount + 1, pk_i, ends, found, line_at(ls))
+                starts = self._row_values(data, ls, le, ncols)
+                if starts is not None:
+                    self._mysql_row(data, starts, lst, rcount + 1, pk_i, ends, found, line_at(ls))
                     continue
             row_no = rcount
             row: list[re.Match[bytes]] = []
@@ -586,41 +605,66 @@ class SqlDumpReader(Reader):
                 row = []
         self._flush(t, found, out)
 
-    def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[bytes] | None:
-        """The value tokens and ``)`` of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]``, or ``None``
-        when the line is not exactly one such row (then the values are tokenised with positions). One
-        findall: the values sit at known offsets, one comma apart."""
-        vals = self._tok.findall(data, ls, le)
-        if (len(vals) == ncols + 1 and vals[ncols] == b")" and data[ls] == 40  # "("
-                and data.startswith(b",".join(vals[:ncols]) + b")", ls + 1) and data.find(b"\n", ls, le) == -1):
-            return vals
-        return None
-
-    def _mysql_row(self, data: bytes, vals: list[bytes], ls: int, lst: int, row_no: int, pk_i: int | None,
-                   ends: list[int], found: list[list[tuple]], line: int) -> None:
-        """Candidate values of one MySQL row ``(v1,…,vn)`` starting at ``ls`` (line start ``lst``): ``vals``
-        are its n value tokens and ``)``, written with single commas between them."""
-        ncols = len(vals) - 1
-        starts = list(accumulate([len(v) + 1 for v in vals[:ncols]], initial=ls + 1))
-        # value ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
-        # belongs to it (the prefilter may consume the comma or parenthesis after it)
-        lo, hi = bisect_right(ends, starts[0]), bisect_right(ends, starts[ncols])
-        key = None
+    def _mysql_rows_by_position(self, data: bytes, rs: int, re_: int, parts: list[bytes], t: TableInfo,
+                                row_base: int, ends: list[int], out: list, line_at) -> bool:
+        """Candidate values of the MySQL rows ``data[rs:re_]`` (split into ``parts`` by :meth:`_count_rows`)
+        when they are MariaDB rows, one per line: each row starts its line (the first one where the values
+        start) and ends it with ``),`` or ``)`` at the end of the statement, no value holds a newline. Then
+        every part is one byte after the previous one (``(``, ``,`` or ``)`` between them), so the position
+        of each value comes from the lengths of the parts, and each line is the row :meth:`_row_values`
+        reads: the same values, patterns, rows, lines and offsets, without tokenising the lines one by one.
+        ``False`` (nothing read) when the rows are not written this way."""
+        ncols = len(t.columns)
+        period = ncols + 1
+        rows = len(parts) // period
+        last_gap = parts[-1]
+        if (not rows or parts[0] or (last_gap and last_gap != b",\n")
+                or parts[period:len(parts) - 1:period].count(b",\n") != rows - 1
+                or data.count(b"\n", rs, re_) != rows - 1 + (last_gap == b",\n")):
+            return False
+        # pstarts[k]: where part k starts (pstarts[-1]: one past the end of the region)
+        pstarts = list(accumulate(map((1).__add__, map(len, parts)), initial=rs))
+        found: list[list[tuple]] = [[] for _ in t.columns]
+        pk_i = t.pk_index
+        cands = self._cands if not self._extra else None
+        pids = cands.pids if cands is not None else []
+        n_ends = len(ends)
+        ordinal = self._ordinal
+        row = -1
         last = -1
-        for i in range(lo, hi):
-            ci = bisect_left(starts, ends[i]) - 1
-            if ci == last:
+        key: Any = None
+        line = off = pos = 0
+        for i in range(bisect_right(ends, rs), bisect_right(ends, re_)):
+            # a report ending in (pstarts[k], pstarts[k + 1]] belongs to part k (the prefilter may consume the
+            # comma or parenthesis after a value)
+            k = bisect_left(pstarts, ends[i]) - 1
+            if k == last:
                 continue
-            last = ci
-            raw = vals[ci]
+            last = k
+            r, ci = divmod(k, period)
+            if not ci:
+                continue  # a gap between rows
+            ci -= 1
+            raw = parts[k]
             if raw == b"NULL":
                 continue
-            s = starts[ci]
-            pats = self._pats(s, starts[ci + 1] - 1)
-            if key is None:
-                key = self._ordinal(row_no)
-                if pk_i is not None and _SAFE_ROW_KEY.fullmatch(vals[pk_i]):
-                    key = vals[pk_i].decode()
+            s, nxt = pstarts[k], pstarts[k + 1]
+            if r != row:
+                row = r
+                first = r * period + 1  # the row's first value; its "(" is one byte before
+                open_ = pstarts[first] - 1
+                key = ordinal(row_base + r + 1)
+                if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
+                    key = parts[first + pk_i].decode()
+                line = line_at(open_)
+                pos, off = data.rfind(b"\n", 0, open_) + 1, 0  # code points from the line start, incrementally
+            if cands is None:
+                pats = self._pats(s, nxt - 1)
+            elif i + 1 == n_ends or ends[i + 1] > nxt:
+                pid = pids[i]
+                pats = None if pid < 0 else (pid,)
+            else:
+                pats = cands.between(s, nxt)
             if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
                 text = raw[1:-1].decode("utf-8", "replace")
                 s += 1
@@ -630,7 +674,84 @@ class SqlDumpReader(Reader):
                 text = unescape_mysql(text) if hexed is None else hexed
                 q = raw.find(b"'")
                 s += q + 1 if q >= 0 else 0
-            off = len(data[lst:s].decode("utf-8", "replace"))
+            off += len(data[pos:s].decode("utf-8", "replace"))
+            pos = s
+            found[ci].append((text, line, off, key, pats))
+        self._flush(t, found, out)
+        return True
+
+    def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[int] | None:
+        """Where the values of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]`` start, and the end of the
+        row (after its ``)``): ``ncols + 1`` positions; ``None`` when the line is not exactly one such row (then
+        the values are tokenised with positions).
+
+        One match of the row regex (a group per value) reads the values where the value tokeniser would; a
+        line it does not read is checked with one tokeniser ``findall`` (the values sit at known offsets, one
+        comma apart)."""
+        if data.find(b"\n", ls, le) != -1:
+            return None
+        m = mysql_row_values(ncols).match(data, ls, le)
+        if m is not None:
+            e = m.end()
+            if e == le or not data[e:le].strip(ROW_GAP):  # no other token on the line
+                starts = [v[0] for v in m.regs[1:]]  # a group per value
+                starts.append(e)
+                return starts
+        vals = self._tok.findall(data, ls, le)
+        if (len(vals) == ncols + 1 and vals[ncols] == b")" and data[ls] == 40  # "("
+                and data.startswith(b",".join(vals[:ncols]) + b")", ls + 1)):
+            return list(accumulate([len(v) + 1 for v in vals[:ncols]], initial=ls + 1))
+        return None
+
+    def _mysql_row(self, data: bytes, starts: list[int], lst: int, row_no: int, pk_i: int | None,
+                   ends: list[int], found: list[list[tuple]], line: int) -> None:
+        """Candidate values of one MySQL row ``(v1,…,vn)`` on the line starting at ``lst``: value ``ci`` spans
+        ``[starts[ci], starts[ci + 1] - 1)`` (see :meth:`_row_values`)."""
+        ncols = len(starts) - 1
+        # a report ending in (starts[ci], starts[ci + 1]] belongs to value ci (the prefilter may consume the
+        # comma or parenthesis after it)
+        lo, hi = bisect_right(ends, starts[0]), bisect_right(ends, starts[ncols])
+        key = None
+        last = -1
+        # patterns of a value: with no extra candidates, ``ends`` are the prefilter's reports, and a value
+        # with one report (the usual) takes its pattern without a search (what _pats finds)
+        cands = self._cands if not self._extra else None
+        pids = cands.pids if cands is not None else []
+        n_ends = len(ends)
+        pos, off = lst, 0  # code points from the line start, counted incrementally (values start after ASCII)
+        for i in range(lo, hi):
+            ci = bisect_left(starts, ends[i]) - 1
+            if ci == last:
+                continue
+            last = ci
+            s, nxt = starts[ci], starts[ci + 1]
+            raw = data[s:nxt - 1]
+            if raw == b"NULL":
+                continue
+            if cands is None:
+                pats = self._pats(s, nxt - 1)
+            elif i + 1 == n_ends or ends[i + 1] > nxt:
+                pid = pids[i]
+                pats = None if pid < 0 else (pid,)
+            else:
+                pats = cands.between(s, nxt)
+            if key is None:
+                key = self._ordinal(row_no)
+                if pk_i is not None:
+                    ks, ke = starts[pk_i], starts[pk_i + 1] - 1
+                    if _SAFE_ROW_KEY.fullmatch(data, ks, ke):
+                        key = data[ks:ke].decode()
+            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
+                text = raw[1:-1].decode("utf-8", "replace")
+                s += 1
+            else:
+                text = raw.decode("utf-8", "replace")
+                hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
+                text = unescape_mysql(text) if hexed is None else hexed
+                q = raw.find(b"'")
+                s += q + 1 if q >= 0 else 0
+            off += len(data[pos:s].decode("utf-8", "replace"))
+            pos = s
             found[ci].append((text, line, off, key, pats))
 
     @staticmethod
@@ -640,19 +761,24 @@ class SqlDumpReader(Reader):
                 col = t.columns[ci]
                 out.append(CellBatch(t.name, col, (col,), values))
 
-    def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo) -> bool:
+    def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo, values: bool = False) -> list[bytes] | bool:
         """Count the rows and per-column NULLs of MySQL values ``data[rs:re_]`` when every row is written
         ``(v1,…,vn)`` (what mysqldump writes): one C-level split, no token objects. ``False`` (nothing
         counted) when any row is not, or something other than separators lies between rows; the value
-        tokeniser then counts and reports ragged rows."""
+        tokeniser then counts and reports ragged rows.
+
+        ``values``: split with every value captured (:func:`mysql_row_values`) and return the parts (per row,
+        the gap before it and its ``ncols`` values, then the gap after the last row) instead of ``True``, so
+        that the candidate values can be read by position (:meth:`_mysql_rows_by_position`)."""
         ncols = len(t.columns)
-        parts = mysql_rows(ncols).split(data[rs:re_])
+        parts = (mysql_row_values if values else mysql_rows)(ncols).split(data[rs:re_])
         period = ncols + 1
         gaps = parts[::period]
         if len(parts) % period != 1 or any(g.strip(ROW_GAP) for g in set(gaps)):
             return False
+        # a captured value is b"NULL" exactly where mysql_rows captures its NULL group
         self._count(t, len(gaps) - 1, [parts[i::period].count(b"NULL") for i in range(1, period)])
-        return True
+        return parts if values else True
 
     def _ragged_insert(self, data: bytes, rs: int, re_: int, t: TableInfo, line_at) -> int:
         ncols = len(t.columns)
@@ -735,9 +861,9 @@ class SqlDumpReader(Reader):
                     ls = data.rfind(b"\n", rs, p) + 1 or rs
                     nulls[data.count(b"\t", max(ls, rs), p)] += 1
             self._count(t, rows, nulls)
-        # candidates
+        # candidates: lines with a report, and the indexes of their reports in ``ends``
         if ends is None:
-            cand = []
+            cand: list[tuple[int, int, list[int] | None]] = []
             p = rs
             while p < re_:
                 le = data.find(b"\n", p, re_)
@@ -747,21 +873,29 @@ class SqlDumpReader(Reader):
         else:
             lo, hi = bisect_right(ends, rs), bisect_right(ends, re_)
             cand = []
-            for e in ends[lo:hi]:
+            le = -2
+            for k in range(lo, hi):
+                e = ends[k]
+                if e - 1 <= le:  # on the line of the previous report (before or at its newline)
+                    cand[-1][2].append(k)
+                    continue
                 ls = data.rfind(b"\n", rs, e - 1) + 1 or rs
                 ls = max(ls, rs)
                 le = data.find(b"\n", e - 1, re_)
                 le = re_ if le == -1 else le
                 if cand and cand[-1][0] == ls:
-                    cand[-1][2].append(e)
+                    cand[-1][2].append(k)
                 else:
-                    cand.append((ls, le, [e]))
+                    cand.append((ls, le, [k]))
         rpos, rcount = rs, row_base + 1  # incremental row ordinal (candidates are in order)
         columns = t.columns
         found: list[list[tuple]] = [[] for _ in columns]  # candidate values per column, in input order
-        pats_of = self._pats
+        # patterns of a field: with no extra candidates, ``ends`` are the prefilter's reports, and a field
+        # with one report (the usual) takes its pattern without a search (what _pats finds)
+        cands = self._cands if ends is not None and not self._extra else None
+        n_ends = len(ends) if ends is not None else 0
         ordinal = self._ordinal
-        for ls, le, hit_ends in cand:
+        for ls, le, hit_ks in cand:
             rcount += data.count(b"\n", rpos, ls)
             rpos = ls
             line = data[ls:le]
@@ -770,20 +904,21 @@ class SqlDumpReader(Reader):
             fields = line.split(b"\t")
             if len(fields) != ncols:
                 continue
-            row_no = rcount
+            key = ordinal(rcount)
             ln = line_at(ls)
             starts = list(accumulate([len(f) + 1 for f in fields], initial=ls))
             # field ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
             # belongs to it (the prefilter may consume the tab or newline after it)
-            if hit_ends is None:
-                hit_cols: Iterable[int] = range(ncols)
-            else:
-                hit_cols = []
-                for e in hit_ends:
-                    ci = bisect_left(starts, e) - 1
-                    if 0 <= ci < ncols and (not hit_cols or hit_cols[-1] != ci):
-                        hit_cols.append(ci)
-            for ci in hit_cols:
+            pos, off = ls, 0  # code points from the line start, counted incrementally (fields start after tabs)
+            last = -1
+            for k in range(ncols) if hit_ks is None else hit_ks:
+                if hit_ks is None:
+                    ci = k
+                else:
+                    ci = bisect_left(starts, ends[k]) - 1
+                    if not 0 <= ci < ncols or ci == last:
+                        continue
+                    last = ci
                 f = fields[ci]
                 if f == b"\\N":
                     continue
@@ -793,7 +928,17 @@ class SqlDumpReader(Reader):
                     text = unescape_copy(text)
                     if text[:2] == "\\x":
                         text = decode_hex_literal(text) or text
-                off = fs - ls if fs == ls else len(data[ls:fs].decode("utf-8", "replace"))
-                pats = pats_of(fs, fs + len(f)) if hit_ends is not None else None
-                found[ci].append((text, ln, off, ordinal(row_no), pats))
+                if fs != pos:
+                    off += len(data[pos:fs].decode("utf-8", "replace"))
+                    pos = fs
+                if hit_ks is None:
+                    pats = None
+                elif cands is None:
+                    pats = self._pats(fs, fs + len(f))
+                elif k + 1 == n_ends or ends[k + 1] > starts[ci + 1]:
+                    pid = cands.pids[k]
+                    pats = None if pid < 0 else (pid,)
+                else:
+                    pats = cands.between(fs, starts[ci + 1])
+                found[ci].append((text, ln, off, key, pats))
         self._flush(t, found, out)
