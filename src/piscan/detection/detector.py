@@ -13,7 +13,6 @@ import datetime as _dt
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from piscan.detection.context import ContextMatcher
@@ -89,17 +88,23 @@ class Hit:
                 f"masked={self.masked}, confidence={self.confidence}, pattern={self.pattern!r}, line={self.line})")
 
 
-@dataclass(slots=True)
 class _Cand:
-    rule: Rule
-    pattern: str
-    vs: int  # view offsets
-    ve: int
-    text: str
-    verdict: Any
-    score: float
-    context: str | None
-    distance: int | None  # of the positive context word that boosted it
+    """A validated, scored candidate of one line, before overlaps are resolved. A plain class, not a
+    dataclass: mypyc compiles its ``__init__`` (a dataclass's generated one runs as interpreted Python)."""
+
+    __slots__ = ("context", "distance", "pattern", "rule", "score", "text", "ve", "verdict", "vs")
+
+    def __init__(self, rule: Rule, pattern: str, vs: int, ve: int, text: str, verdict: Any, score: float,
+                 context: str | None, distance: int | None) -> None:
+        self.rule = rule
+        self.pattern = pattern
+        self.vs = vs  # view offsets
+        self.ve = ve
+        self.text = text
+        self.verdict = verdict
+        self.score = score
+        self.context = context
+        self.distance = distance  # of the positive context word that boosted it
 
 
 def non_overlapping(items: list[T], span: Callable[[T], tuple[int, int]]) -> list[T]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Final
 
 
@@ -20,7 +19,6 @@ class InvalidComponent(ValueError):
     """A component (region, birth date, segment, BIN…) is not valid."""
 
 
-@dataclass(slots=True)
 class Verdict:
     """Outcome of validating one candidate.
 
@@ -28,13 +26,30 @@ class Verdict:
     converted to 18, phone prefixes removed). ``score_delta`` adjusts the pattern score (a known county
     code, a Luhn pass…). ``attributes`` never hold the raw value. ``needs_context``: the candidate only
     counts when a context word is present (a non-Luhn card number, for example).
+
+    A plain class with the dataclass's constructor: mypyc compiles this ``__init__``, while a dataclass's
+    generated one runs as interpreted Python for every candidate (0.44 -> ~0.1 us). Its repr leaves out
+    ``normalised``, which is a raw value.
     """
 
-    normalised: str
-    score_delta: float = 0.0
-    attributes: dict[str, Any] = field(default_factory=dict)
-    needs_context: bool = False
-    masked: bool = False
+    __slots__ = ("attributes", "masked", "needs_context", "normalised", "score_delta")
+
+    def __init__(self, normalised: str, score_delta: float = 0.0, attributes: dict[str, Any] | None = None,
+                 needs_context: bool = False, masked: bool = False) -> None:
+        self.normalised = normalised
+        self.score_delta = score_delta
+        self.attributes: dict[str, Any] = {} if attributes is None else attributes
+        self.needs_context = needs_context
+        self.masked = masked
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Verdict) and self.normalised == other.normalised
+                and self.score_delta == other.score_delta and self.attributes == other.attributes
+                and self.needs_context == other.needs_context and self.masked == other.masked)
+
+    def __repr__(self) -> str:
+        return (f"Verdict(score_delta={self.score_delta}, attributes={self.attributes!r}, "
+                f"needs_context={self.needs_context}, masked={self.masked})")
 
 
 def is_valid_with(validate: Callable[[str], str], number: str) -> bool:
