@@ -121,13 +121,13 @@ class Accumulator:
 
     def count_readings(self, a: _Acc, readings: list[tuple[str, bool, bool, str]], fingerprinter: Any) -> None:
         """:meth:`count` each of ``readings`` (``(entity, masked, weak_mask, normalised)``, see
-        ``Detector.whole_cells``) in ``a``, whose samples are all taken (no evidence is needed); the persons
-        of full values come from ``fingerprinter.persons`` in one call per entity."""
-        assert len(a.samples) >= MAX_SAMPLES
+        ``Detector.whole_cells``) in ``a`` without taking samples (the caller knows ``a`` needs none: its
+        samples are all taken, or a merge will ignore them); the persons of full values come from
+        ``fingerprinter.persons`` in one call per entity."""
         full: dict[str, list[str]] = {}
         for entity, masked, weak, norm in readings:
             if masked:
-                self.count(a, entity, True, weak, None, "")
+                self.count(a, entity, True, weak, None, None)
                 continue
             norms = full.get(entity)
             if norms is None:

@@ -126,7 +126,7 @@ def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprin
     (read only while the asset takes samples: a hit makes its evidence snippet when asked)."""
     acc.count(a, hit.entity, hit.masked, bool(hit.attributes.get("weak_mask")),
               None if hit.masked else fingerprinter.person(hit.entity, hit.normalised),
-              hit.evidence if len(a.samples) < MAX_SAMPLES else "")
+              hit.evidence if len(a.samples) < MAX_SAMPLES else None)
 
 
 def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line: int, display: str,
@@ -138,11 +138,9 @@ def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line:
     no more and holds all its samples already."""
     a = acc.file_asset(display)
     detector = scanner.detector
-    if not listing:
-        fingerprinter = scanner.fingerprinter
-        for hit in detector.scan_chunk(data, first_line):
-            acc.count(a, hit.entity, hit.masked, bool(hit.attributes.get("weak_mask")),
-                      None if hit.masked else fingerprinter.person(hit.entity, hit.normalised), None)
+    if not listing or (acc.full(a) and len(a.samples) >= MAX_SAMPLES):  # only counted, in bulk
+        acc.count_readings(a, [(h.entity, h.masked, bool(h.attributes.get("weak_mask")), h.normalised)
+                               for h in detector.scan_chunk(data, first_line)], scanner.fingerprinter)
         return detector.newlines(data)
     for hit in detector.scan_chunk(data, first_line):
         if acc.full(a):
