@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 
 import pytest
+from sources_helpers import scan_report
 
 from piscan import scanner as scanner_mod
 from piscan.assets import Accumulator
@@ -20,19 +21,8 @@ from piscan.detection.detector import Detector
 from piscan.detection.rules import load_packs
 from piscan.distinct import DistinctSet
 from piscan.fingerprint import Fingerprinter
-from piscan.scanner import Scanner, ScanOptions, count_unlisted
+from piscan.scanner import count_unlisted
 from piscan.testing.generate import NegativeGen, ValueGen
-
-
-def _report(paths, **kw) -> dict:
-    r = Scanner(ScanOptions(jobs=1, **kw)).scan([str(p) for p in paths])
-    return {
-        "findings": [f.to_dict() for f in r.findings],
-        "assets": r.assets,
-        "values": r.column_values,
-        "inputs": [{k: v for k, v in i.items() if k != "seconds"} for i in r.inputs],
-        "errors": [e.to_dict() for e in r.errors],
-    }
 
 
 def _reference_count_cells(scanner, acc, a, values, context) -> None:
@@ -55,10 +45,10 @@ def _same_both_ways(paths, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
 
     with monkeypatch.context() as m:
         m.setattr(scanner_mod, "count_cells", spy)
-        fast = _report(paths, **kw)
+        fast = scan_report(*paths, **kw)
     with monkeypatch.context() as m:
         m.setattr(scanner_mod, "count_cells", _reference_count_cells)
-        slow = _report(paths, **kw)
+        slow = scan_report(*paths, **kw)
     assert fast == slow
     fast["counted"] = sum(counted)
     return fast
@@ -134,7 +124,7 @@ def test_counting_path_equals_scan_text(tmp_path, monkeypatch, cap):
     assert mobile["masked"] and mobile["weak_masked"] and mobile["distinct"] < mobile["full"]
     assert by_asset[(str(my), "t.bank_card")]["findings_total"] > by_asset[(str(my), "t.remark")]["findings_total"]
     # the same counts as listing every finding
-    uncapped = {(a["path"], a["asset"]): a for a in _report([my, pg])["assets"]}
+    uncapped = {(a["path"], a["asset"]): a for a in scan_report(my, pg)["assets"]}
     for key, a in by_asset.items():
         assert {k: v for k, v in a.items() if k not in ("findings_listed", "truncated")} == uncapped[key]
 

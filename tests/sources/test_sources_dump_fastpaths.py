@@ -14,23 +14,12 @@ import random
 import shutil
 
 import pytest
+from sources_helpers import scan_report
 
-from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.base import Cell, CellBatch
 from piscan.sources.sql_dump import DUMP_BLOCK, SqlDumpReader
 from piscan.testing.generate import ValueGen
 from piscan.testing.services import listening, real_mysqldump, real_pg_dump
-
-
-def _report(path, **kw) -> dict:
-    r = Scanner(ScanOptions(jobs=1, **kw)).scan([str(path)])
-    return {
-        "findings": [f.to_dict() for f in r.findings],
-        "assets": r.assets,
-        "values": r.column_values,
-        "inputs": [{k: v for k, v in i.items() if k != "seconds"} for i in r.inputs],
-        "errors": [e.to_dict() for e in r.errors],
-    }
 
 
 def _general(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -63,11 +52,11 @@ def _same_both_ways(path, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
         for name in ("_count_rows", "_copy_nulls", "_row_values", "_mysql_rows_by_position"):
             spy = _spy(getattr(SqlDumpReader, name), name, used)
             m.setattr(SqlDumpReader, name, staticmethod(spy) if name == "_copy_nulls" else spy)
-        fast = _report(path, **kw)
+        fast = scan_report(path, **kw)
         fast["fast_paths"] = used
     with monkeypatch.context() as m:
         _general(m)
-        general = _report(path, **kw)
+        general = scan_report(path, **kw)
     assert {k: v for k, v in fast.items() if k != "fast_paths"} == general
     return fast
 

@@ -108,6 +108,18 @@ def _newline_ended(blocks: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes,
         yield (block if block.endswith(b"\n") else block + b"\n"), line
 
 
+def _mysql_value(raw: bytes, s: int) -> tuple[str, int]:
+    """The text of the MySQL value token ``raw`` written at ``s`` (a string unescaped, a hex literal
+    decoded), and where that text starts (past the opening quote)."""
+    if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
+        return raw[1:-1].decode("utf-8", "replace"), s + 1
+    text = raw.decode("utf-8", "replace")
+    hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
+    text = unescape_mysql(text) if hexed is None else hexed
+    q = raw.find(b"'")
+    return text, s + (q + 1 if q >= 0 else 0)
+
+
 class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
@@ -628,7 +640,6 @@ class SqlDumpReader(Reader):
         pk_i = t.pk_index
         cands = self._cands if not self._extra else None
         pids = cands.pids if cands is not None else []
-        n_ends = len(ends)
         ordinal = self._ordinal
         row = -1
         last = -1
@@ -658,27 +669,25 @@ class SqlDumpReader(Reader):
                     key = parts[first + pk_i].decode()
                 line = line_at(open_)
                 pos, off = data.rfind(b"\n", 0, open_) + 1, 0  # code points from the line start, incrementally
-            if cands is None:
-                pats = self._pats(s, nxt - 1)
-            elif i + 1 == n_ends or ends[i + 1] > nxt:
-                pid = pids[i]
-                pats = None if pid < 0 else (pid,)
-            else:
-                pats = cands.between(s, nxt)
-            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
-                text = raw[1:-1].decode("utf-8", "replace")
-                s += 1
-            else:
-                text = raw.decode("utf-8", "replace")
-                hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
-                text = unescape_mysql(text) if hexed is None else hexed
-                q = raw.find(b"'")
-                s += q + 1 if q >= 0 else 0
+            pats = self._value_pats(cands, pids, ends, i, s, nxt)
+            text, s = _mysql_value(raw, s)
             off += len(data[pos:s].decode("utf-8", "replace"))
             pos = s
             found[ci].append((text, line, off, key, pats))
         self._flush(t, found, out)
         return True
+
+    def _value_pats(self, cands: Any, pids: list[int], ends: list[int], i: int, s: int,
+                    nxt: int) -> tuple[int, ...] | None:
+        """The patterns of the value at ``[s, nxt - 1)`` whose first report is ``ends[i]``: with no extra
+        candidates (``cands`` given), a value with one report (the usual) takes its pattern without a
+        search (what :meth:`_pats` finds)."""
+        if cands is None:
+            return self._pats(s, nxt - 1)
+        if i + 1 == len(ends) or ends[i + 1] > nxt:
+            pid = pids[i]
+            return None if pid < 0 else (pid,)
+        return cands.between(s, nxt)
 
     def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[int] | None:
         """Where the values of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]`` start, and the end of the
@@ -717,7 +726,6 @@ class SqlDumpReader(Reader):
         # with one report (the usual) takes its pattern without a search (what _pats finds)
         cands = self._cands if not self._extra else None
         pids = cands.pids if cands is not None else []
-        n_ends = len(ends)
         pos, off = lst, 0  # code points from the line start, counted incrementally (values start after ASCII)
         for i in range(lo, hi):
             ci = bisect_left(starts, ends[i]) - 1
@@ -728,28 +736,14 @@ class SqlDumpReader(Reader):
             raw = data[s:nxt - 1]
             if raw == b"NULL":
                 continue
-            if cands is None:
-                pats = self._pats(s, nxt - 1)
-            elif i + 1 == n_ends or ends[i + 1] > nxt:
-                pid = pids[i]
-                pats = None if pid < 0 else (pid,)
-            else:
-                pats = cands.between(s, nxt)
+            pats = self._value_pats(cands, pids, ends, i, s, nxt)
             if key is None:
                 key = self._ordinal(row_no)
                 if pk_i is not None:
                     ks, ke = starts[pk_i], starts[pk_i + 1] - 1
                     if _SAFE_ROW_KEY.fullmatch(data, ks, ke):
                         key = data[ks:ke].decode()
-            if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
-                text = raw[1:-1].decode("utf-8", "replace")
-                s += 1
-            else:
-                text = raw.decode("utf-8", "replace")
-                hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
-                text = unescape_mysql(text) if hexed is None else hexed
-                q = raw.find(b"'")
-                s += q + 1 if q >= 0 else 0
+            text, s = _mysql_value(raw, s)
             off += len(data[pos:s].decode("utf-8", "replace"))
             pos = s
             found[ci].append((text, line, off, key, pats))
