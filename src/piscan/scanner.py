@@ -334,6 +334,7 @@ class Scanner:
         self.audit = Fingerprinter(self.options.audit_key) if self.options.audit_key else None
         self.build = FindingBuilder(self.rules, self.fingerprinter, self.options.show_values, self.audit)
         self._pool = None
+        self._full_after: Any = None  # see _FULL_AFTER
         from piscan.detection.app_checks import resolve_app_type
 
         self.app_type = resolve_app_type(self.options.app_type)  # ValueError on an unknown type
@@ -460,14 +461,14 @@ class Scanner:
         line_base = 0
         tasks = [(path, display, a, b, k) for k, (a, b) in enumerate(ranges)]
         bad_line = None
-        assert _FULL_AFTER is not None
-        _FULL_AFTER.value = _NOT_FULL
+        full_after = self._full_after  # this pool's shared value (its workers hold it as _FULL_AFTER)
+        full_after.value = _NOT_FULL
         for k, (part, found, nl, bad) in enumerate(pool.imap(_worker_scan, tasks)):
             for f in found:
                 f.line = (f.line or 1) + line_base
             result.findings.extend(self.assets.merge(part, {(display, None, None): found}))
-            if _FULL_AFTER.value == _NOT_FULL and self.assets.full_with_samples(display):
-                _FULL_AFTER.value = k
+            if full_after.value == _NOT_FULL and self.assets.full_with_samples(display):
+                full_after.value = k
             if bad is not None and bad_line is None:
                 bad_line = bad + line_base
             line_base += nl
@@ -497,7 +498,9 @@ class Scanner:
 
             _ = self.detector.prefilter  # compile before forking, so workers inherit the database
             _PARENT = self
-            _FULL_AFTER = mp.get_context("fork").RawValue("q", _NOT_FULL)
+            # forked workers keep the module global as it is now: the value of this scanner's pool (a later
+            # scanner's pool gets its own)
+            _FULL_AFTER = self._full_after = mp.get_context("fork").RawValue("q", _NOT_FULL)
             jobs = self.options.jobs or os.cpu_count() or 1
             self._pool = mp.get_context("fork").Pool(jobs)
         return self._pool

@@ -64,7 +64,8 @@ def test_parallel_scan_keeps_exact_line_numbers(corpus, cap):
     those and their statistics)."""
     _, path = corpus
     one = Scanner(ScanOptions(jobs=1, max_findings_per_asset=cap)).scan([str(path)])
-    two = Scanner(ScanOptions(jobs=2, parallel_min_bytes=1, max_findings_per_asset=cap)).scan([str(path)])
+    scanner = Scanner(ScanOptions(jobs=2, parallel_min_bytes=1, max_findings_per_asset=cap))
+    two = scanner.scan([str(path)])
     assert len(one.findings) == (cap or len(one.findings)) and len(one.findings) >= 50
     assert [_key(f) for f in two.findings] == [_key(f) for f in one.findings]
     assert two.assets == one.assets and one.assets[0]["findings_total"] > 1000
@@ -72,7 +73,28 @@ def test_parallel_scan_keeps_exact_line_numbers(corpus, cap):
     from piscan import scanner as scanner_mod
 
     # with a cap, the asset filled in an early range: the ranges scanned after that only counted
-    assert (scanner_mod._FULL_AFTER.value < scanner_mod._NOT_FULL) == bool(cap)
+    assert (scanner._full_after.value < scanner_mod._NOT_FULL) == bool(cap)
+
+
+def test_parallel_count_only_point_is_per_file(tmp_path):
+    """Ranges after the point where the file's asset filled up only count, and that point belongs to the
+    file being scanned: after other scans (the same scanner, another scanner), a file whose PI is all in
+    its later ranges lists and samples exactly as one process does."""
+    dense = tmp_path / "dense.log"
+    dense.write_text("\n".join(ln.text for ln in LineGen(3).corpus(20_000, 2)) + "\n", encoding="utf-8")
+    late = tmp_path / "late.log"
+    quiet = "\n".join(f"2026-11-28 10:00:{i % 60:02d} INFO heartbeat ok seq={i}" for i in range(40_000))
+    late.write_text(quiet + "\n" + "\n".join(ln.text for ln in LineGen(4).corpus(3_000, 2)) + "\n",
+                    encoding="utf-8")
+    opts = {"jobs": 2, "parallel_min_bytes": 1, "max_findings_per_asset": 50}
+    first = Scanner(ScanOptions(**opts))
+    first.scan([str(dense)])
+    Scanner(ScanOptions(**opts)).scan([str(dense)])
+    got = first.scan([str(late)])
+    want = Scanner(ScanOptions(jobs=1, max_findings_per_asset=50)).scan([str(late)])
+    assert len(want.findings) == 50
+    assert [_key(f) for f in got.findings] == [_key(f) for f in want.findings]
+    assert got.assets == want.assets
 
 
 def test_chunk_boundaries_do_not_lose_or_shift_findings(tmp_path, monkeypatch):
