@@ -132,6 +132,21 @@ def priority(distance: int | None, score: float, start: int, end: int, rule_id: 
     return (distance is None, distance or 0, -score, -(end - start), start, rule_id)
 
 
+def _may_hold_value(text: str) -> bool:
+    """Whether a structured value can hold a finding at all: three digits in a row, or an escape that may
+    hide them."""
+    return _CELL_MAYBE.search(text) is not None or "%" in text or "\\u" in text
+
+
+def _whole_cell_pattern(text: str, only: Sequence[int] | None) -> int:
+    """The one pattern a short plain cell was reported by (the common dump cell: the value itself), which
+    :meth:`Detector._whole_cell` reads without stage 2's per-line machinery; -1 for any other cell."""
+    if only is not None and len(only) == 1 and len(text) <= 64 and text.isascii() and "%" not in text \
+            and "\\" not in text:
+        return only[0]
+    return -1
+
+
 def _max_width(rx: re.Pattern[str]) -> int | None:
     """The most characters ``rx`` can match (look-arounds are zero-width), or ``None`` when unbounded or
     unknown."""
@@ -326,12 +341,12 @@ class Detector:
         ``offset`` shifts the reported columns (position of the cell within its line); ``only``: the
         patterns a prefilter reported for this value (``None`` = all).
         """
-        if not _CELL_MAYBE.search(text) and "%" not in text and "\\u" not in text:
+        if not _may_hold_value(text):
             return []
         hits = None
-        if only is not None and len(only) == 1 and len(text) <= 64 and text.isascii() and "%" not in text \
-                and "\\" not in text:
-            hits = self._whole_cell(only[0], text, context)  # the common dump cell: the value itself
+        pid = _whole_cell_pattern(text, only)
+        if pid >= 0:
+            hits = self._whole_cell(pid, text, context)  # the common dump cell: the value itself
         if hits is None:
             hits = self.detect(text, context, only)
         for h in hits:
@@ -341,24 +356,49 @@ class Detector:
                 h.end += offset
         return hits
 
+    def _spans_cell(self, pid: int, text: str) -> bool:
+        """Whether pattern ``pid`` matches the whole of ``text``."""
+        m = self._patterns[pid][1].compiled.match(text)
+        return m is not None and m.end() == len(text)
+
+    def _cell_verdict(self, pid: int, text: str, context: Sequence[str],
+                      adjusted: dict[str, tuple[float, str | None, int | None]] | None
+                      ) -> tuple[Any, float, str | None] | None:
+        """Verdict, score and deciding context of cell ``text``, which pattern ``pid`` spans whole, or
+        ``None`` when its validator, its need of context or its rule's threshold rejects it: what
+        :meth:`detect` decides for its one candidate. ``adjusted``: context adjustments per rule of a
+        caller that reads many cells with the same ``context`` (a whole-cell value sees no line text, so its
+        adjustment depends on the rule and ``context`` only); ``None`` computes it here."""
+        rule, pat = self._patterns[pid]
+        rid = rule.id
+        key = (rid, text)
+        verdict = self._verdicts.pop(key) if key in self._verdicts else rule.validator(text, rule.params)
+        if verdict is None:
+            return None
+        adj = None if adjusted is None else adjusted.get(rid)
+        if adj is None:
+            adj = self._ctx[rid].adjust(text, 0, len(text), context)
+            if adjusted is not None:
+                adjusted[rid] = adj
+        delta, why = adj[0], adj[1]
+        if verdict.needs_context and delta <= 0:
+            return None
+        score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+        if score < self._thresholds[rid]:
+            return None
+        return verdict, score, why
+
     def _whole_cell(self, pid: int, text: str, context: Sequence[str]) -> list[Hit] | None:
         """Stage 2 for a cell that one pattern matches as a whole: the same verdict, context, score and
         evidence as :meth:`detect` (one candidate, no overlaps, the cell is its own evidence), without
         its per-line machinery. ``None`` when the pattern does not span the whole cell."""
-        rule, pat = self._patterns[pid]
-        m = pat.compiled.match(text)
-        if m is None or m.end() != len(text):
+        if not self._spans_cell(pid, text):
             return None
-        key = (rule.id, text)
-        verdict = self._verdicts.pop(key) if key in self._verdicts else rule.validator(text, rule.params)
-        if verdict is None:
+        got = self._cell_verdict(pid, text, context, None)
+        if got is None:
             return []
-        delta, why, _dist = self._ctx[rule.id].adjust(text, 0, len(text), context)
-        if verdict.needs_context and delta <= 0:
-            return []
-        score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
-        if score < self._thresholds[rule.id]:
-            return []
+        verdict, score, why = got
+        rule, pat = self._patterns[pid]
         attrs = dict(verdict.attributes)
         if why:
             attrs["context"] = why
@@ -378,45 +418,24 @@ class Detector:
         hit of a cell :meth:`scan_text` reads with :meth:`_whole_cell` (at most one per cell: one pattern
         spanning the cell), with the same verdict, context adjustment and threshold; ``rest`` the indexes
         of the cells it reads otherwise (hand those to :meth:`scan_text`). Cells without a hit are in
-        neither.
-
-        The context adjustment of a value spanning its whole cell sees no line text on either side, so it
-        depends only on the rule and ``context``: it is computed once per rule here."""
+        neither. The context adjustment is computed once per rule (see :meth:`_cell_verdict`)."""
         readings: list[tuple[str, bool, bool, str]] = []
         rest: list[int] = []
-        patterns = self._patterns
-        verdicts = self._verdicts
-        thresholds = self._thresholds
         ctx = tuple(context)
-        deltas: dict[str, float] = {}
+        adjusted: dict[str, tuple[float, str | None, int | None]] = {}
         for i, v in enumerate(values):
             text: str = v[0]
-            only: tuple[int, ...] | None = v[4]
-            if not _CELL_MAYBE.search(text) and "%" not in text and "\\u" not in text:
+            if not _may_hold_value(text):
                 continue  # scan_text: no hit
-            if only is None or len(only) != 1 or len(text) > 64 or not text.isascii() or "%" in text \
-                    or "\\" in text:
+            pid = _whole_cell_pattern(text, v[4])
+            if pid < 0 or not self._spans_cell(pid, text):
                 rest.append(i)
                 continue
-            rule, pat = patterns[only[0]]
-            m = pat.compiled.match(text)
-            if m is None or m.end() != len(text):
-                rest.append(i)
+            got = self._cell_verdict(pid, text, ctx, adjusted)
+            if got is None:
                 continue
-            rid = rule.id
-            key = (rid, text)
-            verdict = verdicts.pop(key) if key in verdicts else rule.validator(text, rule.params)
-            if verdict is None:
-                continue
-            if rid in deltas:
-                delta = deltas[rid]
-            else:
-                delta = deltas[rid] = self._ctx[rid].adjust(text, 0, len(text), ctx)[0]
-            if verdict.needs_context and delta <= 0:
-                continue
-            score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
-            if score < thresholds[rid]:
-                continue
+            verdict = got[0]
+            rule = self._patterns[pid][0]
             readings.append((rule.entity, rule.masked or verdict.masked, bool(verdict.attributes.get("weak_mask")),
                              verdict.normalised))
         return readings, rest
