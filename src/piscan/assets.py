@@ -91,11 +91,22 @@ class Accumulator:
         never builds their :class:`Finding` (a PI-dense dump column has millions past the cap)."""
         return bool(self.cap) and a.listed >= self.cap
 
-    def full_with_samples(self, path: str) -> bool:
-        """Whether file ``path``'s asset lists no more findings and holds all its samples: nothing of a
-        further part of the file but its counts can change the report."""
-        a = self._acc.get((path, None, None))
+    def settled(self, a: _Acc | None) -> bool:
+        """Whether ``a`` lists no more findings and holds all its samples: nothing of its further hits but
+        their counts can change the report (they are counted in bulk, without evidence)."""
         return a is not None and self.full(a) and len(a.samples) >= MAX_SAMPLES
+
+    def file_settled(self, path: str) -> bool:
+        """:meth:`settled` for file ``path``'s asset, without creating it."""
+        return self.settled(self._acc.get((path, None, None)))
+
+    @staticmethod
+    def _entity(a: _Acc, entity: str) -> dict[str, int]:
+        """The counters of ``entity`` in ``a``, created on first use."""
+        e = a.entities.get(entity)
+        if e is None:
+            e = a.entities[entity] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
+        return e
 
     def count(self, a: _Acc, entity: str, masked: bool, weak_mask: bool, person: int | None,
               evidence: str | None) -> None:
@@ -103,9 +114,7 @@ class Accumulator:
         fingerprint (``Fingerprinter.person``) for a full value, ``None`` for a masked one; ``evidence``
         ``None``: not a sample candidate."""
         a.total += 1
-        e = a.entities.get(entity)
-        if e is None:
-            e = a.entities[entity] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
+        e = self._entity(a, entity)
         e["findings"] += 1
         if masked:
             e["masked"] += 1
@@ -136,9 +145,7 @@ class Accumulator:
         for entity, norms in full.items():
             n = len(norms)
             a.total += n
-            e = a.entities.get(entity)
-            if e is None:
-                e = a.entities[entity] = {"findings": 0, "full": 0, "masked": 0, "weak_masked": 0, "distinct": 0}
+            e = self._entity(a, entity)
             e["findings"] += n
             e["full"] += n
             a.distinct[entity].update(fingerprinter.persons(entity, norms))

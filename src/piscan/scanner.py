@@ -138,7 +138,7 @@ def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line:
     no more and holds all its samples already."""
     a = acc.file_asset(display)
     detector = scanner.detector
-    if not listing or (acc.full(a) and len(a.samples) >= MAX_SAMPLES):  # only counted, in bulk
+    if not listing or acc.settled(a):  # only counted, in bulk
         acc.count_readings(a, [(h.entity, h.masked, bool(h.attributes.get("weak_mask")), h.normalised)
                                for h in detector.scan_chunk(data, first_line)], scanner.fingerprinter)
         return detector.newlines(data)
@@ -179,7 +179,7 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
                 if acc.record(a, f):
                     listed.append(f)
             a.cells += 1
-            if acc.full(a) and len(a.samples) >= MAX_SAMPLES:
+            if acc.settled(a):
                 count_cells(scanner, acc, a, values[i + 1:], context)
                 return
 
@@ -467,7 +467,7 @@ class Scanner:
             for f in found:
                 f.line = (f.line or 1) + line_base
             result.findings.extend(self.assets.merge(part, {(display, None, None): found}))
-            if full_after.value == _NOT_FULL and self.assets.full_with_samples(display):
+            if full_after.value == _NOT_FULL and self.assets.file_settled(display):
                 full_after.value = k
             if bad is not None and bad_line is None:
                 bad_line = bad + line_base
