@@ -138,12 +138,8 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     if comp != "zip" or (type_override is None and detect_manifest_kind(path)):
         opener = None
         if max_bytes is not None and comp in ("gz", "bz2", "xz", "zst"):
-            def opener() -> BinaryIO:
-                assert comp is not None and max_bytes is not None
-                try:
-                    return _limited(open_decompressed(path, comp), max_bytes)
-                except OSError as exc:
-                    raise SourceError(f"cannot open: {exc.strerror or exc}") from None
+            def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:  # (Reader.open_binary reports OSError)
+                return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
         yield open_reader(path, display_path, type_override, opener=opener, options=options)
         return
     try:
