@@ -884,10 +884,9 @@ class SqlDumpReader(Reader):
         rpos, rcount = rs, row_base + 1  # incremental row ordinal (candidates are in order)
         columns = t.columns
         found: list[list[tuple]] = [[] for _ in columns]  # candidate values per column, in input order
-        # patterns of a field: with no extra candidates, ``ends`` are the prefilter's reports, and a field
-        # with one report (the usual) takes its pattern without a search (what _pats finds)
+        # patterns of a field: see _value_pats
         cands = self._cands if ends is not None and not self._extra else None
-        n_ends = len(ends) if ends is not None else 0
+        pids = cands.pids if cands is not None else []
         ordinal = self._ordinal
         for ls, le, hit_ks in cand:
             rcount += data.count(b"\n", rpos, ls)
@@ -925,14 +924,6 @@ class SqlDumpReader(Reader):
                 if fs != pos:
                     off += len(data[pos:fs].decode("utf-8", "replace"))
                     pos = fs
-                if hit_ks is None:
-                    pats = None
-                elif cands is None:
-                    pats = self._pats(fs, fs + len(f))
-                elif k + 1 == n_ends or ends[k + 1] > starts[ci + 1]:
-                    pid = cands.pids[k]
-                    pats = None if pid < 0 else (pid,)
-                else:
-                    pats = cands.between(fs, starts[ci + 1])
+                pats = None if hit_ks is None else self._value_pats(cands, pids, ends, k, fs, starts[ci + 1])
                 found[ci].append((text, ln, off, key, pats))
         self._flush(t, found, out)
