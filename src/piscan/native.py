@@ -29,6 +29,8 @@ COMPILED = (
     "piscan.detection.validators.cn_resident_id",
     "piscan.detection.validators.cn_mobile",
     "piscan.detection.validators.cn_bank_card",
+    "piscan.sources.dump_rows",
+    "piscan.fingerprint",
 )
 MANIFEST = "compiled-sources.json"  # in piscan/detection/
 

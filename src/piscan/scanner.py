@@ -166,7 +166,10 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
     fingerprinter = scanner.fingerprinter
     a = None  # looked up at the first hit: a column whose candidates all fail is not an asset
     values = batch.values
+    locate = batch.locate
     for i, (text, line, offset, row, patterns) in enumerate(values):
+        if locate is not None:
+            line, offset, row = locate(i)
         hits = scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
         if hits:
             if a is None:

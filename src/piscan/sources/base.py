@@ -65,16 +65,30 @@ class CellBatch:
     dump holds millions of candidate values, and a per-value object was a measurable share of the scan).
 
     ``values``: ``(text, line, offset, row, patterns)`` tuples, the :class:`Cell` fields of each value.
+
+    ``locate``: when set, the values' ``line``, ``offset`` and ``row`` are ``None`` and ``locate(i)`` returns
+    those of ``values[i]``. A PI-dense column holds far more values than a report lists (the rest are only
+    counted), so a reader that can say where a value is on demand leaves that work to the few listed ones.
     """
 
     table: str | None
     column: str | None
     context: tuple[str, ...]
-    values: list[tuple[str, int | None, int | None, str | None, tuple[int, ...] | None]]
+    values: list[tuple[str, int | None, int | None, Any, tuple[int, ...] | None]]
+    locate: Callable[[int], tuple[int | None, int | None, Any]] | None = None
+
+    def where(self, i: int) -> tuple[int | None, int | None, Any]:
+        """``(line, offset, row)`` of ``values[i]``."""
+        if self.locate is not None:
+            return self.locate(i)
+        v = self.values[i]
+        return v[1], v[2], v[3]
 
     def cells(self) -> Iterator[Cell]:
         t, c, ctx = self.table, self.column, self.context
-        for text, line, offset, row, patterns in self.values:
+        for i, (text, line, offset, row, patterns) in enumerate(self.values):
+            if self.locate is not None:
+                line, offset, row = self.locate(i)
             yield Cell(text, line=line, offset=offset, table=t, column=c, row=row, context=ctx, patterns=patterns)
 
 

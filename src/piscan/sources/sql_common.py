@@ -74,6 +74,13 @@ def copy_rows(ncols: int) -> re.Pattern[bytes]:
     return re.compile(rb"\t".join([rb"(?:(\\N)|[^\t\n]*+)"] * ncols) + rb"\n")
 
 
+@functools.lru_cache(maxsize=64)
+def copy_row_values(ncols: int) -> re.Pattern[bytes]:
+    """Regex of a COPY data line as :func:`copy_rows`, with group ``k + 1`` capturing field ``k`` (``split``
+    with it yields, per line, the gap before it and the line's fields)."""
+    return re.compile(rb"\t".join([rb"([^\t\n]*+)"] * ncols) + rb"\n")
+
+
 _MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
 _MYSQL_ESC_RX = re.compile(r"\\(.)|''", re.S)
 _COPY_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)

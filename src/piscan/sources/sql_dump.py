@@ -22,6 +22,8 @@ from itertools import accumulate
 from typing import Any
 
 from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, CellBatch, Reader, SourceError
+from piscan.sources.dump_rows import COPY, MYSQL, read_by_position
+from piscan.sources.dump_rows import mysql_value as _mysql_value
 from piscan.sources.sql_common import (
     COPY_HDR,
     CREATE_HDR,
@@ -31,6 +33,7 @@ from piscan.sources.sql_common import (
     VALUE_TOKEN,
     TableInfo,
     column_list,
+    copy_row_values,
     copy_rows,
     decode_hex_literal,
     mysql_row_values,
@@ -106,18 +109,6 @@ def _newline_ended(blocks: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes,
     if prev is not None:
         block, line = prev
         yield (block if block.endswith(b"\n") else block + b"\n"), line
-
-
-def _mysql_value(raw: bytes, s: int) -> tuple[str, int]:
-    """The text of the MySQL value token ``raw`` written at ``s`` (a string unescaped, a hex literal
-    decoded), and where that text starts (past the opening quote)."""
-    if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
-        return raw[1:-1].decode("utf-8", "replace"), s + 1
-    text = raw.decode("utf-8", "replace")
-    hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
-    text = unescape_mysql(text) if hexed is None else hexed
-    q = raw.find(b"'")
-    return text, s + (q + 1 if q >= 0 else 0)
 
 
 class SqlDumpReader(Reader):
@@ -636,46 +627,37 @@ class SqlDumpReader(Reader):
             return False
         # pstarts[k]: where part k starts (pstarts[-1]: one past the end of the region)
         pstarts = list(accumulate(map((1).__add__, map(len, parts)), initial=rs))
-        found: list[list[tuple]] = [[] for _ in t.columns]
-        pk_i = t.pk_index
-        cands = self._cands if not self._extra else None
-        pids = cands.pids if cands is not None else []
-        ordinal = self._ordinal
-        row = -1
-        last = -1
-        key: Any = None
-        line = off = pos = 0
-        for i in range(bisect_right(ends, rs), bisect_right(ends, re_)):
-            # a report ending in (pstarts[k], pstarts[k + 1]] belongs to part k (the prefilter may consume the
-            # comma or parenthesis after a value)
-            k = bisect_left(pstarts, ends[i]) - 1
-            if k == last:
-                continue
-            last = k
-            r, ci = divmod(k, period)
-            if not ci:
-                continue  # a gap between rows
-            ci -= 1
-            raw = parts[k]
-            if raw == b"NULL":
-                continue
-            s, nxt = pstarts[k], pstarts[k + 1]
-            if r != row:
-                row = r
-                first = r * period + 1  # the row's first value; its "(" is one byte before
-                open_ = pstarts[first] - 1
-                key = ordinal(row_base + r + 1)
-                if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
-                    key = parts[first + pk_i].decode()
-                line = line_at(open_)
-                pos, off = data.rfind(b"\n", 0, open_) + 1, 0  # code points from the line start, incrementally
-            pats = self._value_pats(cands, pids, ends, i, s, nxt)
-            text, s = _mysql_value(raw, s)
-            off += len(data[pos:s].decode("utf-8", "replace"))
-            pos = s
-            found[ci].append((text, line, off, key, pats))
-        self._flush(t, found, out)
+        self._by_position(parts, pstarts, rs, re_, ends, period, True, MYSQL, t, out, functools.partial(
+            self._mysql_locate, data, parts, pstarts, period, t.pk_index, line_at(rs), row_base))
         return True
+
+    def _by_position(self, parts: list[bytes], starts: list[int], rs: int, re_: int, ends: list[int], period: int,
+                     gap: bool, kind: int, t: TableInfo, out: list, locate: Any) -> None:
+        """One located-on-demand ``CellBatch`` per column of the candidate values that the reports in
+        ``(rs, re_]`` point at (see :func:`piscan.sources.dump_rows.read_by_position`); ``locate(where, i)``
+        says where value ``i`` of a column is, ``where`` its part indexes."""
+        cands = self._cands if not self._extra else None
+        found, where = read_by_position(parts, starts, ends, bisect_right(ends, rs), bisect_right(ends, re_),
+                                        period, gap, kind, cands.pids if cands is not None else None,
+                                        cands.between if cands is not None else None, self._pats)
+        for ci, values in enumerate(found):
+            if values:
+                col = t.columns[ci]
+                out.append(CellBatch(t.name, col, (col,), values, functools.partial(locate, where[ci])))
+
+    def _mysql_locate(self, data: bytes, parts: list[bytes], pstarts: list[int], period: int, pk_i: int | None,
+                      line0: int, row_base: int, where: list[int], i: int) -> tuple[int, int, Any]:
+        """``(line, offset, row)`` of value ``i`` of a column read by :meth:`_mysql_rows_by_position` (part
+        ``where[i]``; row ``r`` is on line ``line0 + r``)."""
+        k = where[i]
+        r = k // period
+        first = r * period + 1  # the row's first value; its "(" is one byte before
+        key: Any = self._ordinal(row_base + r + 1)
+        if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
+            key = parts[first + pk_i].decode()
+        s = _mysql_value(parts[k], pstarts[k])[1]
+        ls = data.rfind(b"\n", 0, pstarts[first] - 1) + 1
+        return line0 + r, len(data[ls:s].decode("utf-8", "replace")), key
 
     def _value_pats(self, cands: Any, pids: list[int], ends: list[int], i: int, s: int,
                     nxt: int) -> tuple[int, ...] | None:
@@ -820,6 +802,38 @@ class SqlDumpReader(Reader):
             nulls[i] += parts[i + 1::period].count(b"\\N")
         return True
 
+    @staticmethod
+    def _copy_fields(data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
+        """The fields of COPY rows ``data[rs:re_]``, row by row, when every line has ``ncols`` fields and
+        ends with a newline (no CR); ``None`` otherwise."""
+        if data.find(b"\r", rs, re_) != -1:
+            return None
+        parts = copy_row_values(ncols).split(data[rs:re_])
+        period = ncols + 1
+        if len(parts) % period != 1 or any(parts[::period]):
+            return None
+        del parts[::period]  # the (empty) gaps
+        return parts
+
+    def _copy_rows_by_position(self, data: bytes, rs: int, re_: int, fields: list[bytes], t: TableInfo,
+                               row_base: int, ends: list[int], out: list, line_at) -> None:
+        """Candidate values of the COPY rows ``data[rs:re_]``, split into ``fields`` (:meth:`_copy_fields`):
+        each field is one byte (tab or newline) before the next, so its position comes from the lengths of
+        the fields, and row ``r`` is line ``r`` of the region. The same values, patterns, rows, lines and
+        offsets as reading the lines one by one; located on demand (``CellBatch.locate``)."""
+        ncols = len(t.columns)
+        fstarts = list(accumulate(map((1).__add__, map(len, fields)), initial=rs))
+        self._by_position(fields, fstarts, rs, re_, ends, ncols, False, COPY, t, out, functools.partial(
+            self._copy_locate, data, fstarts, ncols, line_at(rs), row_base))
+
+    def _copy_locate(self, data: bytes, fstarts: list[int], ncols: int, line0: int, row_base: int,
+                     where: list[int], i: int) -> tuple[int, int, Any]:
+        """``(line, offset, row)`` of value ``i`` of a column read by :meth:`_copy_rows_by_position`."""
+        k = where[i]
+        r = k // ncols
+        ls = fstarts[r * ncols]
+        return line0 + r, len(data[ls:fstarts[k]].decode("utf-8", "replace")), self._ordinal(row_base + r + 1)
+
     def _copy_region(self, data: bytes, rs: int, re_: int, t: TableInfo, ends, out, line_at) -> None:
         if rs >= re_ or self._structure:
             return
@@ -848,13 +862,23 @@ class SqlDumpReader(Reader):
                 p += len(line) + 1
             self._count(t, good, nulls)
         else:
-            if (b"\\N" in data[rs:re_] if re_ - rs < (1 << 16) else data.find(b"\\N", rs, re_) != -1) \
+            # with a report in the region, one split reads the fields to count the NULLs and to read the
+            # candidate values by position
+            fields = (self._copy_fields(data, rs, re_, ncols)
+                      if ends is not None and self._has_hit(ends, rs, re_) else None)
+            if fields is not None:
+                for i in range(ncols):
+                    nulls[i] += fields[i::ncols].count(b"\\N")
+            elif (b"\\N" in data[rs:re_] if re_ - rs < (1 << 16) else data.find(b"\\N", rs, re_) != -1) \
                     and not self._copy_nulls(data, rs, re_, nulls):
                 for m in _COPY_NULL.finditer(data, rs, re_):
                     p = m.start()
                     ls = data.rfind(b"\n", rs, p) + 1 or rs
                     nulls[data.count(b"\t", max(ls, rs), p)] += 1
             self._count(t, rows, nulls)
+            if fields is not None:
+                self._copy_rows_by_position(data, rs, re_, fields, t, row_base, ends, out, line_at)
+                return
         # candidates: lines with a report, and the indexes of their reports in ``ends``
         if ends is None:
             cand: list[tuple[int, int, list[int] | None]] = []

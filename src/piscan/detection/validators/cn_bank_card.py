@@ -59,13 +59,26 @@ def bins() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _bin_lengths() -> tuple[int, ...]:
-    return tuple(sorted({len(b) for b in bins()}, reverse=True))
+def _bin_lengths() -> dict[str, tuple[int, ...]]:
+    """First four digits -> the lengths of the BINs starting with them, longest first (a 19-digit number is
+    looked up at the one or two lengths its BINs have, not at all seven)."""
+    lengths: dict[str, set[int]] = {}
+    for b in bins():
+        lengths.setdefault(b[:4], set()).add(len(b))
+    return {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
 
 
 def bin_of(number: str) -> str | None:
+    """The longest BIN of the offline table that ``number`` starts with.
+
+    >>> bin_of('6222020200112233446'), bin_of('1234567890123456')
+    ('622202', None)
+    """
+    lengths = _bin_lengths().get(number[:4])
+    if lengths is None:
+        return None
     table = bins()
-    for n in _bin_lengths():
+    for n in lengths:
         if number[:n] in table:
             return number[:n]
     return None
@@ -147,7 +160,7 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     network = network_of(number)
     if network is None:
         return None
-    if len(number) == 18 and cn_resident_id.is_valid(number):
+    if len(number) == 18 and cn_resident_id.valid18(number):
         return None  # an ID wins
     if len(set(number)) <= 2:  # 6222222222222222222-style fillers
         return None

@@ -159,7 +159,7 @@ def _check_prefix(number: str) -> str:
 def validate(number: str, today: _dt.date | None = None) -> str:
     """Validate an 18-character number; return its compact form or raise a ``ValueError`` subclass."""
     number = compact(number)
-    if today is None and len(number) == 18 and _valid18(number):
+    if today is None and len(number) == 18 and valid18(number):
         return number
     if len(number) != 18 or not number[:17].isdigit() or number[17] not in "0123456789X":
         raise InvalidFormat("not 17 digits and a check character")
@@ -256,8 +256,13 @@ def _place(prefix6: str) -> tuple[tuple[str, Any], ...] | None:
     return out + ((("county", county[0]),) if county else ())
 
 
-def _valid18(number: str) -> bool:
-    """:func:`validate` of a compact 18-character number as of today, without building dates."""
+def valid18(number: str) -> bool:
+    """:func:`is_valid` of a compact 18-character number as of today, without building dates or raising
+    (other validators ask it whether a number is an ID: a bank card candidate of 18 digits).
+
+    >>> valid18('11010519491231002X'), valid18('110105194912310021')
+    (True, False)
+    """
     # cheapest and most selective first: most look-alikes (order numbers, snowflake ids) fail the date
     return (number[6:14] in _CALENDAR.refresh().dates and number[:17].isdigit() and number[17] in _CHECK_CHARS
             and _CHECK[(_weighted_sum(number.encode("ascii")) - _ZERO_SUM) % 11] == number[17]
@@ -267,7 +272,7 @@ def _valid18(number: str) -> bool:
 def _fast_info(number: str) -> dict[str, Any] | None:
     """:func:`validate` and :func:`info` of a compact 18-character candidate in one pass (the scan's hot
     path): ``None`` when it is not a valid ID."""
-    if not _valid18(number):
+    if not valid18(number):
         return None
     place = _place(number[:6])
     assert place is not None

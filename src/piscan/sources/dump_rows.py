@@ -1,0 +1,105 @@
+"""The candidate values of dump rows read by position: the per-value loop of the SQL dump reader.
+
+When a dump region splits cleanly into its values (MariaDB rows one per line, COPY rows one per line),
+every value is one separator byte before the next, so where each prefilter report falls is a binary
+search over the values' start positions. This loop runs once per candidate value of a PI-dense table
+(millions in a large dump), so it lives in this small, fully typed module that ``hatch_build.py``
+compiles with mypyc (see :mod:`piscan.native`); ``piscan.sources.sql_dump`` decides when it applies and
+locates the values the report lists.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Callable
+from typing import Any, Final
+
+from piscan.sources.sql_common import decode_hex_literal, unescape_copy, unescape_mysql
+
+#: how ``read_by_position`` turns a value's bytes into its text
+MYSQL: Final = 0  # a MySQL value token: a quoted string unescaped, a hex literal decoded
+COPY: Final = 1  # a COPY field: backslash escapes, a bytea in hex decoded
+
+#: ``(text, line, offset, row, patterns)`` of one value (see ``CellBatch.values``; line, offset and row are
+#: located on demand)
+Value = tuple[str, Any, Any, Any, Any]
+
+
+def mysql_value(raw: bytes, s: int) -> tuple[str, int]:
+    """The text of the MySQL value token ``raw`` written at ``s`` (a string unescaped, a hex literal
+    decoded), and where that text starts (past the opening quote).
+
+    >>> mysql_value(b"'it\\\\'s'", 10), mysql_value(b"0x3133", 0), mysql_value(b"42", 5)
+    (("it's", 11), ('13', 0), ('42', 5))
+    """
+    if raw[0] == 39 and b"\\" not in raw and b"''" not in raw:  # a quoted string without escapes
+        return raw[1:-1].decode("utf-8", "replace"), s + 1
+    text = raw.decode("utf-8", "replace")
+    hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
+    text = unescape_mysql(text) if hexed is None else hexed
+    q = raw.find(b"'")
+    return text, s + (q + 1 if q >= 0 else 0)
+
+
+def copy_text(field: bytes) -> str:
+    """The text of a COPY field (not ``\\N``): backslash escapes undone, a ``bytea`` in hex decoded.
+
+    >>> copy_text(b"a\\\\tb"), copy_text(b"\\\\\\\\x3133")
+    ('a\\tb', '13')
+    """
+    text = field.decode("utf-8", "replace")
+    if 92 in field:  # backslash
+        text = unescape_copy(text)
+        if text[:2] == "\\x":
+            text = decode_hex_literal(text) or text
+    return text
+
+
+def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo: int, hi: int, period: int,
+                     gap: bool, kind: int, pids: list[int] | None, between: Any,
+                     pats_of: Callable[[int, int], tuple[int, ...] | None]
+                     ) -> tuple[list[list[Value]], list[list[int]]]:
+    """The candidate values of ``parts`` (the values of a region, row by row; part ``k`` starts at
+    ``starts[k]``, ``starts[-1]`` is one past the region) that prefilter reports ``ends[lo:hi]`` point at:
+    a report ending in ``(starts[k], starts[k + 1]]`` belongs to part ``k`` (the prefilter may consume the
+    separator after a value).
+
+    ``period``: parts per row; ``gap``: the first part of each row is the gap before it (MySQL rows), not a
+    value. ``kind``: :data:`MYSQL` or :data:`COPY`. Patterns of a value: with ``pids`` (the reports'
+    pattern indexes, when there are no extra candidates), a value with one report takes its pattern, one with
+    several asks ``between(s, e)``; without, ``pats_of(s, e)`` (``[s, e)`` the value).
+
+    Returns, per column, the values (``(text, None, None, None, patterns)``) and their part indexes."""
+    ncols = period - 1 if gap else period
+    found: list[list[Value]] = [[] for _ in range(ncols)]
+    where: list[list[int]] = [[] for _ in range(ncols)]
+    null = b"NULL" if kind == MYSQL else b"\\N"
+    n = len(ends)
+    last = -1
+    for i in range(lo, hi):
+        k = bisect_left(starts, ends[i]) - 1
+        if k == last:
+            continue
+        last = k
+        ci = k % period
+        if gap:
+            if ci == 0:
+                continue  # the gap between rows
+            ci -= 1
+        raw = parts[k]
+        if raw == null:
+            continue
+        s = starts[k]
+        nxt = starts[k + 1]
+        pats: tuple[int, ...] | None
+        if pids is None:
+            pats = pats_of(s, nxt - 1)
+        elif i + 1 == n or ends[i + 1] > nxt:
+            pid = pids[i]
+            pats = None if pid < 0 else (pid,)
+        else:
+            pats = between(s, nxt)
+        text = mysql_value(raw, 0)[0] if kind == MYSQL else copy_text(raw)
+        found[ci].append((text, None, None, None, pats))
+        where[ci].append(k)
+    return found, where
