@@ -30,7 +30,6 @@ COMPILED = (
     "piscan.detection.validators.cn_mobile",
     "piscan.detection.validators.cn_bank_card",
     "piscan.sources.dump_rows",
-    "piscan.fingerprint",
 )
 MANIFEST = "compiled-sources.json"  # in piscan/detection/
 
