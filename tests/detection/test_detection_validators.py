@@ -112,6 +112,28 @@ def test_luhn_vectors():
     assert luhn.calc_check_digit("7992739871") == "3"
 
 
+def _luhn_by_definition(number: str) -> int:
+    """ISO/IEC 7812-1 Annex B as written: from the right, every second digit doubled, digits summed."""
+    total = 0
+    for i, ch in enumerate(reversed(number)):
+        d = int(ch) * (2 if i % 2 else 1)
+        total += d // 10 + d % 10
+    return total % 10
+
+
+def test_luhn_checksum_is_the_definition():
+    import random
+
+    rng = random.Random(7)
+    numbers = ["0", "9", "18", "91", *("".join(rng.choice("0123456789") for _ in range(rng.randint(1, 24)))
+                                      for _ in range(5000))]
+    for number in numbers:
+        assert luhn.checksum(number) == _luhn_by_definition(number), number
+    for bad in ("", "12a4", "１２３４", "12 34"):
+        with pytest.raises(ValueError):
+            luhn.checksum(bad)
+
+
 def test_bank_card_rules():
     assert cn_bank_card.is_valid("6222020200112233446")
     v = cn_bank_card.check("6222020200112233446", {})
@@ -126,6 +148,10 @@ def test_bank_card_rules():
     assert cn_bank_card.check(iccid + luhn.calc_check_digit(iccid), {}) is None
     imei = "35693803564380"
     assert cn_bank_card.check(imei + luhn.calc_check_digit(imei), {}) is None  # 15 digits
+    # fillers: at most two distinct digits, whatever the prefix and Luhn say
+    for filler in ("6222222222222222222", "2222222222222222", "6262626262626262", "6226666666666666"):
+        assert cn_bank_card.check(filler, {}) is None, filler
+    assert cn_bank_card.bin_of("6222020200112233446") == "622202" and cn_bank_card.bin_of("1234567890123456") is None
 
 
 @pytest.mark.parametrize("text,weak", [

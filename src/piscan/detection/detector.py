@@ -135,6 +135,8 @@ def priority(distance: int | None, score: float, start: int, end: int, rule_id: 
 def _may_hold_value(text: str) -> bool:
     """Whether a structured value can hold a finding at all: three digits in a row, or an escape that may
     hide them."""
+    if len(text) >= 3 and text.isdigit() and text.isascii():  # the common dump cell, without a regex search
+        return True
     return _CELL_MAYBE.search(text) is not None or "%" in text or "\\u" in text
 
 
@@ -229,9 +231,21 @@ class Detector:
         self._widths = [_max_width(p.compiled) for _, p in self._patterns]
         # verdicts of candidates the gate validated, consumed by stage 2 (validators are pure functions)
         self._verdicts: dict[tuple[str, str], Any] = {}
+        self._scores: dict[float, float] = {}  # see _score
         # after scan_chunk: (offset, newlines before it) -- the block's newlines it counted to number its
         # lines, so that a reader need not count them again
         self.newlines_upto: tuple[int, int] = (0, 0)
+
+    def _score(self, raw: float) -> float:
+        """A candidate's score: ``raw`` (pattern score + validator and context adjustments) clamped to
+        0..1 and rounded to 3 places, remembered per ``raw`` (few distinct sums occur; ``round`` to places
+        costs more than the rest of scoring)."""
+        score = self._scores.get(raw)
+        if score is None:
+            if len(self._scores) >= 4096:
+                self._scores.clear()
+            score = self._scores[raw] = round(min(1.0, max(0.0, raw)), 3)
+        return score
 
     @property
     def prefilter(self) -> Prefilter:
@@ -293,7 +307,7 @@ class Detector:
                 delta, why, dist = matcher.adjust(view, m.start(), m.end(), context)
                 if verdict.needs_context and delta <= 0:
                     continue
-                score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+                score = self._score(pat.score + verdict.score_delta + delta)
                 if score < self._thresholds[rule.id]:
                     continue
                 cands.append(_Cand(rule, pat.name, m.start(), m.end(), value, verdict, score, why, dist))
@@ -383,7 +397,7 @@ class Detector:
         delta, why = adj[0], adj[1]
         if verdict.needs_context and delta <= 0:
             return None
-        score = round(min(1.0, max(0.0, pat.score + verdict.score_delta + delta)), 3)
+        score = self._score(pat.score + verdict.score_delta + delta)
         if score < self._thresholds[rid]:
             return None
         return verdict, score, why

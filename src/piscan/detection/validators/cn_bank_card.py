@@ -162,7 +162,8 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
         return None
     if len(number) == 18 and cn_resident_id.valid18(number):
         return None  # an ID wins
-    if len(set(number)) <= 2:  # 6222222222222222222-style fillers
+    rest = number.replace(number[0], "")
+    if not rest or not rest.replace(rest[0], ""):  # 6222222222222222222-style fillers: at most two digits
         return None
     b = bin_of(number)
     attrs: dict[str, Any] = {"network": network, "luhn": luhn.checksum(number) == 0}

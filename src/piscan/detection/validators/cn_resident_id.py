@@ -104,16 +104,25 @@ _DAYS: Final = [f"{d:02d}" for d in range(1, 32)]
 
 class _Calendar:
     """Birth dates 1900-01-01..today as ``YYYYMMDD`` strings, and the latest birth date of someone aged 14
-    (the PIPL's minors), rebuilt when the local date changes: one set lookup instead of a ``date``."""
+    (the PIPL's minors), rebuilt when the local date changes: one set lookup instead of a ``date``.
 
-    __slots__ = ("dates", "minor_after", "until")
+    :meth:`refresh` reads the clock on every 256th call only (reading it cost more than the rest of
+    validating an ID): a date change is noticed within 256 validations, or at the next call after an hour.
+    """
+
+    __slots__ = ("calls", "dates", "minor_after", "until")
 
     def __init__(self) -> None:
         self.until = 0.0
+        self.calls = 0
         self.dates: frozenset[str] = frozenset()
         self.minor_after = ""
 
     def refresh(self) -> _Calendar:
+        self.calls -= 1
+        if self.calls > 0:
+            return self
+        self.calls = 256
         now = time.time()
         if now >= self.until:
             today = _dt.date.today()
@@ -235,10 +244,22 @@ def info(number: str, today: _dt.date | None = None) -> dict[str, Any]:
     return out
 
 
-@lru_cache(maxsize=8192)
+_PLACES: Final[dict[str, tuple[tuple[str, Any], ...] | None]] = {}
+
+
 def _place(prefix6: str) -> tuple[tuple[str, Any], ...] | None:
     """What :func:`info` says of an 18-character number's first six digits (form, province, county), or
-    ``None`` when the prefix is not acceptable."""
+    ``None`` when the prefix is not acceptable (remembered: a dump holds the same few thousand prefixes
+    millions of times)."""
+    if prefix6 in _PLACES:
+        return _PLACES[prefix6]
+    if len(_PLACES) >= 65536:
+        _PLACES.clear()
+    place = _PLACES[prefix6] = _place_of(prefix6)
+    return place
+
+
+def _place_of(prefix6: str) -> tuple[tuple[str, Any], ...] | None:
     try:
         form = _check_prefix(prefix6 + "0" * 12)
     except ValueError:
@@ -263,21 +284,27 @@ def valid18(number: str) -> bool:
     >>> valid18('11010519491231002X'), valid18('110105194912310021')
     (True, False)
     """
+    return _place18(number) is not None
+
+
+def _place18(number: str) -> tuple[tuple[str, Any], ...] | None:
+    """:func:`_place` of a compact 18-character number that is a valid ID as of today, else ``None``."""
     # cheapest and most selective first: most look-alikes (order numbers, snowflake ids) fail the date
-    return (number[6:14] in _CALENDAR.refresh().dates and number[:17].isdigit() and number[17] in _CHECK_CHARS
-            and _CHECK[(_weighted_sum(number.encode("ascii")) - _ZERO_SUM) % 11] == number[17]
-            and _place(number[:6]) is not None)
+    if (number[6:14] in _CALENDAR.refresh().dates and number[:17].isdigit() and number[17] in _CHECK_CHARS
+            and _CHECK[(_weighted_sum(number.encode("ascii")) - _ZERO_SUM) % 11] == number[17]):
+        return _place(number[:6])
+    return None
 
 
 def _fast_info(number: str) -> dict[str, Any] | None:
     """:func:`validate` and :func:`info` of a compact 18-character candidate in one pass (the scan's hot
     path): ``None`` when it is not a valid ID."""
-    if not valid18(number):
+    place = _place18(number)
+    if place is None:
         return None
-    place = _place(number[:6])
-    assert place is not None
     out: dict[str, Any] = {"id_form": place[0][1], "minor": number[6:14] > _CALENDAR.minor_after}
-    out.update(place[1:])
+    for k, v in place[1:]:
+        out[k] = v
     return out
 
 
