@@ -50,6 +50,20 @@ def test_checksum_valid_but_impossible(number, reason):
     assert cn_resident_id.check(full, {}) is None, reason
 
 
+def test_birth_date_arithmetic_is_the_calendar():
+    """The integer date check of the ID hot path accepts exactly the dates ``datetime`` knows, 1900..today."""
+    cal = cn_resident_id._CALENDAR.refresh()
+    today = dt.date.today()
+    for y in range(1890, today.year + 3):
+        for m in range(14):
+            for d in range(33):
+                try:
+                    ok = dt.date(1900, 1, 1) <= dt.date(y, m, d) <= today
+                except ValueError:
+                    ok = False
+                assert cal.born(f"110105{y:04d}{m:02d}{d:02d}0000".encode()) == ok, (y, m, d)
+
+
 def test_future_birth_date_rejected():
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     first17 = "110101" + tomorrow.strftime("%Y%m%d") + "001"

@@ -125,6 +125,46 @@ def test_copy_rows_of_every_shape(tmp_path, monkeypatch):
     assert {a["asset"] for a in r["assets"]} >= {"public.p.idc", "public.p.tel", "public.q.idc", "public.r.idc"}
 
 
+def test_located_batches_give_the_cells_of_the_general_path(tmp_path, monkeypatch):
+    """Batches read by position carry no line, offset or row; ``cells()`` and ``where()`` compute them, equal
+    to the Cells the general tokeniser yields (COPY rows and MariaDB rows)."""
+    from piscan.scanner import Scanner
+    from piscan.sources.mysql_dump import MysqlDumpReader
+    from piscan.sources.pg_dump import PgDumpReader
+
+    v = _v(3)
+    rows = [(v.resident_id(), v.mobile()) for _ in range(6)]
+    pg = tmp_path / "pg.sql"
+    pg.write_text("COPY public.p (id, name, idc, tel) FROM stdin;\n" + "".join(
+        f"{i}\t名字{i}\t{idc}\t{tel}\n" for i, (idc, tel) in enumerate(rows, 1)) + "\\.\n", encoding="utf-8")
+    my = tmp_path / "my.sql"
+    my.write_text("CREATE TABLE `u` (\n  `id` int NOT NULL,\n  `name` text,\n  `idc` text,\n  `tel` text,\n"
+                  "  PRIMARY KEY (`id`)\n);\nINSERT INTO `u` VALUES " + ",\n".join(
+                      f"({i},'名字{i}','{idc}','{tel}')" for i, (idc, tel) in enumerate(rows, 1)) + ";\n",
+                  encoding="utf-8")
+    detector = Scanner().detector
+
+    def cells(path, reader_class):
+        reader = reader_class(path)
+        reader.prefilter = detector
+        out, lazy = [], 0
+        for item in reader.items():
+            if isinstance(item, CellBatch):
+                lazy += item.locate is not None
+                assert all(item.where(i) == (c.line, c.offset, c.row) for i, c in enumerate(item.cells()))
+                out.extend(item.cells())
+            else:
+                out.append(item)
+        return sorted((c.column, c.line, c.offset, c.row, c.text) for c in out), lazy
+
+    for path, reader_class in ((pg, PgDumpReader), (my, MysqlDumpReader)):
+        fast, lazy = cells(path, reader_class)
+        assert lazy == 2 and len(fast) == 12, (reader_class, lazy, fast)
+        with monkeypatch.context() as m:
+            _general(m)
+            assert cells(path, reader_class) == (fast, 0), reader_class
+
+
 def test_listing_cap_and_blocks(tmp_path, monkeypatch):
     """Many rows across several 2 MiB blocks, with the listing cap on: the same findings are listed."""
     v = _v(3)

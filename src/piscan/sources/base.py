@@ -86,9 +86,9 @@ class CellBatch:
 
     def cells(self) -> Iterator[Cell]:
         t, c, ctx = self.table, self.column, self.context
-        for i, (text, line, offset, row, patterns) in enumerate(self.values):
-            if self.locate is not None:
-                line, offset, row = self.locate(i)
+        for i, v in enumerate(self.values):
+            line, offset, row = self.where(i)
+            text, patterns = v[0], v[4]
             yield Cell(text, line=line, offset=offset, table=t, column=c, row=row, context=ctx, patterns=patterns)
 
 

@@ -27,7 +27,6 @@ False
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 import time
 from functools import lru_cache
@@ -99,23 +98,23 @@ def calc_check_digit(first17: str) -> str:
     return _CHECK[(_weighted_sum(first17.encode("ascii")) - _ZERO_SUM) % 11]
 
 
-_DAYS: Final = [f"{d:02d}" for d in range(1, 32)]
+_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 class _Calendar:
-    """Birth dates 1900-01-01..today as ``YYYYMMDD`` strings, and the latest birth date of someone aged 14
-    (the PIPL's minors), rebuilt when the local date changes: one set lookup instead of a ``date``.
+    """Today as ``YYYYMMDD`` (an int) and the latest birth date of someone aged 14 (the PIPL's minors), for
+    checking birth dates with integer arithmetic instead of building ``date`` objects.
 
     :meth:`refresh` reads the clock on every 256th call only (reading it cost more than the rest of
     validating an ID): a date change is noticed within 256 validations, or at the next call after an hour.
     """
 
-    __slots__ = ("calls", "dates", "minor_after", "until")
+    __slots__ = ("calls", "minor_after", "today", "until")
 
     def __init__(self) -> None:
         self.until = 0.0
         self.calls = 0
-        self.dates: frozenset[str] = frozenset()
+        self.today = 0
         self.minor_after = ""
 
     def refresh(self) -> _Calendar:
@@ -126,17 +125,22 @@ class _Calendar:
         now = time.time()
         if now >= self.until:
             today = _dt.date.today()
-            last = today.strftime("%Y%m%d")
-            dates: set[str] = set()
-            for y in range(1900, today.year + 1):
-                for m in range(1, 13):
-                    month = f"{y}{m:02d}"
-                    dates.update([month + day for day in _DAYS[:calendar.monthrange(y, m)[1]]])
-            self.dates = frozenset(d for d in dates if d <= last)
+            self.today = today.year * 10000 + today.month * 100 + today.day
             self.minor_after = f"{today.year - 14:04d}{today.month:02d}{today.day:02d}"
             tomorrow = _dt.datetime.combine(today + _dt.timedelta(days=1), _dt.time())
             self.until = min(tomorrow.timestamp(), now + 3600)
         return self
+
+    def born(self, raw: bytes) -> bool:
+        """Whether ASCII digits ``raw[6:14]`` are a calendar date from 1900-01-01 to today."""
+        y = (raw[6] - 48) * 1000 + (raw[7] - 48) * 100 + (raw[8] - 48) * 10 + raw[9] - 48
+        m = (raw[10] - 48) * 10 + raw[11] - 48
+        d = (raw[12] - 48) * 10 + raw[13] - 48
+        if y < 1900 or not 1 <= m <= 12 or d < 1 or y * 10000 + m * 100 + d > self.today:
+            return False
+        if d <= _MONTH_DAYS[m]:
+            return True
+        return m == 2 and d == 29 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
 
 
 _CALENDAR: Final = _Calendar()
@@ -289,9 +293,11 @@ def valid18(number: str) -> bool:
 
 def _place18(number: str) -> tuple[tuple[str, Any], ...] | None:
     """:func:`_place` of a compact 18-character number that is a valid ID as of today, else ``None``."""
-    # cheapest and most selective first: most look-alikes (order numbers, snowflake ids) fail the date
-    if (number[6:14] in _CALENDAR.refresh().dates and number[:17].isdigit() and number[17] in _CHECK_CHARS
-            and _CHECK[(_weighted_sum(number.encode("ascii")) - _ZERO_SUM) % 11] == number[17]):
+    if len(number) != 18 or not number[:17].isdigit() or not number.isascii() or number[17] not in _CHECK_CHARS:
+        return None
+    raw = number.encode("ascii")
+    # most look-alikes (order numbers, snowflake ids) fail the date
+    if _CALENDAR.refresh().born(raw) and _CHECK[(_weighted_sum(raw) - _ZERO_SUM) % 11] == number[17]:
         return _place(number[:6])
     return None
 
