@@ -522,7 +522,7 @@ class Scanner:
         from piscan.sources.registry import READERS
 
         plan_reader = READERS[kind](path, display)
-        parts = max(jobs * 4, size // (16 << 20))
+        parts = max(jobs * 16, size // (4 << 20))
         points = plan_reader.plan_split(max(1, size // parts))
         if not points:
             self.scan_reader(READERS[kind](path, display), result)

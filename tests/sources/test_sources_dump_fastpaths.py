@@ -348,3 +348,21 @@ def test_extra_candidates_as_every_prefix_searched():
         data = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))).encode()
         assert SqlDumpReader._extra_candidates(data) == every_prefix(data)
     assert SqlDumpReader._extra_candidates(b"(1,'a',NULL)") == []
+
+
+def test_copy_end_finds_what_the_terminator_regex_finds():
+    import doctest
+
+    from piscan.sources import sql_dump
+    from piscan.sources.sql_dump import _COPY_END, copy_end
+
+    res = doctest.testmod(sql_dump)
+    assert res.attempted and not res.failed
+
+    rng = random.Random(11)
+    pieces = [b"\\.", b"\n", b"\r", b"a", b"\t", b"\\", b".", b"\\N", b"1"]
+    for _ in range(20000):
+        data = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        pos = rng.randint(0, len(data))
+        m = _COPY_END.search(data, pos)
+        assert copy_end(data, pos) == (m.start() if m else -1), (data, pos)

@@ -51,7 +51,7 @@ from piscan.sources.text import DecodedStream, stream_metadata
 _TRAIL = rb"[ \t]*(?:--[^\n]*|/\*[^\n]*?\*/[ \t]*|#[^\n]*)?\r?\n"
 _STMT_END = re.compile(rb"\);" + _TRAIL)
 _SEMI_EOL = re.compile(rb";" + _TRAIL)
-_COPY_END = re.compile(rb"^\\\.\r?$", re.M)
+_COPY_END = re.compile(rb"^\\\.\r?$", re.M)  # the reference for copy_end (and its test)
 _SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
 _CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
@@ -109,6 +109,27 @@ def _newline_ended(blocks: Iterator[tuple[bytes, int]]) -> Iterator[tuple[bytes,
     if prev is not None:
         block, line = prev
         yield (block if block.endswith(b"\n") else block + b"\n"), line
+
+
+def copy_end(data: bytes, pos: int) -> int:
+    """Where the line ``\\.`` that ends a COPY block starts in ``data`` at or after ``pos``, else -1: what
+    ``_COPY_END.search(data, pos)`` finds, with ``bytes.find`` (the regex engine took 0.9 s per 100 MB of
+    COPY rows to find nothing).
+
+    >>> copy_end(b"1\\t2\\n\\\\.\\n", 0), copy_end(b"a\\\\.b\\n\\\\.\\r\\n", 0), copy_end(b"x\\\\.", 0)
+    (4, 5, -1)
+    """
+    n = len(data)
+    i = data.find(b"\\.", pos)
+    while i != -1:
+        if i == 0 or data[i - 1] == 10:  # at a line start
+            j = i + 2
+            if j < n and data[j] == 13:
+                j += 1
+            if j == n or data[j] == 10:
+                return i
+        i = data.find(b"\\.", i + 1)
+    return -1
 
 
 class SqlDumpReader(Reader):
@@ -320,13 +341,12 @@ class SqlDumpReader(Reader):
             mode = self._mode
             if mode is not None and mode[0] == "copy":
                 t = mode[1]
-                m = _COPY_END.search(data, pos)
-                stop = m.start() if m else n
-                self._copy_region(data, pos, stop, t, ends, out, line_at)
-                if m is None:
+                stop = copy_end(data, pos)
+                self._copy_region(data, pos, n if stop == -1 else stop, t, ends, out, line_at)
+                if stop == -1:
                     return out, n
                 self._mode = None
-                pos = data.find(b"\n", m.start())
+                pos = data.find(b"\n", stop)
                 pos = n if pos == -1 else pos + 1
                 continue
             if mode is not None:  # inside a MySQL INSERT that spans blocks
