@@ -66,35 +66,27 @@ class DistinctSet:
             self._start_spilling()
 
     def add(self, value: int) -> None:
+        self._take((value,))
+
+    def _take(self, values: Iterable[int]) -> None:
+        """Add plain values. In bulk, the set or the buffer may pass its limit by the values of one call
+        before it spills (the count de-duplicates per range, so it stays exact)."""
         s = self._set
         if s is not None:
-            s.add(value)
+            s.update(values)
             if len(s) > EXACT_LIMIT:
                 self._start_spilling()
             return
         buf = self._buf
         assert buf is not None
-        buf.append(value)
+        buf.extend(values)
         self._len = None
         if len(buf) >= RUN_SIZE:
             self._spill()
 
     def update(self, other: DistinctSet | Iterable[int]) -> None:
         if not isinstance(other, DistinctSet):
-            # in bulk: the set or the buffer may pass its limit by the values of one call before it spills
-            # (the count de-duplicates per range, so it stays exact)
-            s = self._set
-            if s is not None:
-                s.update(other)
-                if len(s) > EXACT_LIMIT:
-                    self._start_spilling()
-                return
-            buf = self._buf
-            assert buf is not None
-            buf.extend(other)
-            self._len = None
-            if len(buf) >= RUN_SIZE:
-                self._spill()
+            self._take(other)
             return
         if other._set is not None:
             for v in other._set:
@@ -106,10 +98,7 @@ class DistinctSet:
         self._runs.extend(other._runs)  # adopt its run files
         _OWNED.update(path for path, _ in other._runs)
         other._runs = []
-        self._buf.extend(other._buf)
-        self._len = None
-        if len(self._buf) >= RUN_SIZE:
-            self._spill()
+        self._take(other._buf)  # this set spills now: into the buffer
 
     def __ior__(self, other: DistinctSet | Iterable[int]) -> DistinctSet:
         self.update(other)

@@ -55,6 +55,21 @@ def copy_text(field: bytes) -> str:
     return text
 
 
+def value_patterns(ends: list[int], pids: list[int] | None, between: Any,
+                   pats_of: Callable[[int, int], tuple[int, ...] | None], i: int, s: int,
+                   nxt: int) -> tuple[int, ...] | None:
+    """The patterns of the dump value at ``[s, nxt - 1)`` whose first prefilter report is ``ends[i]``:
+    with ``pids`` (the reports' pattern indexes, when there are no extra candidates), a value with one
+    report (the usual) takes its pattern without a search and one with several asks ``between(s, nxt)``;
+    without, ``pats_of(s, nxt - 1)``."""
+    if pids is None:
+        return pats_of(s, nxt - 1)
+    if i + 1 == len(ends) or ends[i + 1] > nxt:
+        pid = pids[i]
+        return None if pid < 0 else (pid,)
+    return between(s, nxt)
+
+
 def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo: int, hi: int, period: int,
                      gap: bool, kind: int, pids: list[int] | None, between: Any,
                      pats_of: Callable[[int, int], tuple[int, ...] | None]
@@ -65,16 +80,14 @@ def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo:
     separator after a value).
 
     ``period``: parts per row; ``gap``: the first part of each row is the gap before it (MySQL rows), not a
-    value. ``kind``: :data:`MYSQL` or :data:`COPY`. Patterns of a value: with ``pids`` (the reports'
-    pattern indexes, when there are no extra candidates), a value with one report takes its pattern, one with
-    several asks ``between(s, e)``; without, ``pats_of(s, e)`` (``[s, e)`` the value).
+    value. ``kind``: :data:`MYSQL` or :data:`COPY`. ``pids``, ``between``, ``pats_of``: how the patterns of
+    a value are found (:func:`value_patterns`).
 
     Returns, per column, the values (``(text, None, None, None, patterns)``) and their part indexes."""
     ncols = period - 1 if gap else period
     found: list[list[Value]] = [[] for _ in range(ncols)]
     where: list[list[int]] = [[] for _ in range(ncols)]
     null = b"NULL" if kind == MYSQL else b"\\N"
-    n = len(ends)
     last = -1
     for i in range(lo, hi):
         k = bisect_left(starts, ends[i]) - 1
@@ -91,15 +104,7 @@ def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo:
             continue
         s = starts[k]
         nxt = starts[k + 1]
-        pats: tuple[int, ...] | None
-        if pids is None:
-            pats = pats_of(s, nxt - 1)
-        elif i + 1 == n or ends[i + 1] > nxt:
-            pid = pids[i]
-            pats = None if pid < 0 else (pid,)
-        else:
-            pats = between(s, nxt)
         text = mysql_value(raw, 0)[0] if kind == MYSQL else copy_text(raw)
-        found[ci].append((text, None, None, None, pats))
+        found[ci].append((text, None, None, None, value_patterns(ends, pids, between, pats_of, i, s, nxt)))
         where[ci].append(k)
     return found, where

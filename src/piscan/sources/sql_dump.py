@@ -22,8 +22,7 @@ from itertools import accumulate
 from typing import Any
 
 from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, CellBatch, Reader, SourceError
-from piscan.sources.dump_rows import COPY, MYSQL, read_by_position
-from piscan.sources.dump_rows import mysql_value as _mysql_value
+from piscan.sources.dump_rows import COPY, MYSQL, copy_text, mysql_value, read_by_position, value_patterns
 from piscan.sources.sql_common import (
     COPY_HDR,
     CREATE_HDR,
@@ -40,7 +39,6 @@ from piscan.sources.sql_common import (
     mysql_rows,
     parse_create_table,
     split_qname,
-    unescape_copy,
     unescape_mysql,
     unescape_std,
 )
@@ -675,21 +673,17 @@ class SqlDumpReader(Reader):
         key: Any = self._ordinal(row_base + r + 1)
         if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
             key = parts[first + pk_i].decode()
-        s = _mysql_value(parts[k], pstarts[k])[1]
+        s = mysql_value(parts[k], pstarts[k])[1]
         ls = data.rfind(b"\n", 0, pstarts[first] - 1) + 1
         return line0 + r, len(data[ls:s].decode("utf-8", "replace")), key
 
     def _value_pats(self, cands: Any, pids: list[int], ends: list[int], i: int, s: int,
                     nxt: int) -> tuple[int, ...] | None:
-        """The patterns of the value at ``[s, nxt - 1)`` whose first report is ``ends[i]``: with no extra
-        candidates (``cands`` given), a value with one report (the usual) takes its pattern without a
-        search (what :meth:`_pats` finds)."""
+        """The patterns of the value at ``[s, nxt - 1)`` whose first report is ``ends[i]`` (``cands``: the
+        block's candidates when there are no extra ones; see :func:`~piscan.sources.dump_rows.value_patterns`)."""
         if cands is None:
-            return self._pats(s, nxt - 1)
-        if i + 1 == len(ends) or ends[i + 1] > nxt:
-            pid = pids[i]
-            return None if pid < 0 else (pid,)
-        return cands.between(s, nxt)
+            return value_patterns(ends, None, None, self._pats, i, s, nxt)
+        return value_patterns(ends, pids, cands.between, self._pats, i, s, nxt)
 
     def _row_values(self, data: bytes, ls: int, le: int, ncols: int) -> list[int] | None:
         """Where the values of the MariaDB row line ``(v1,v2,…,vn),`` at ``data[ls:le]`` start, and the end of the
@@ -745,7 +739,7 @@ class SqlDumpReader(Reader):
                     ks, ke = starts[pk_i], starts[pk_i + 1] - 1
                     if _SAFE_ROW_KEY.fullmatch(data, ks, ke):
                         key = data[ks:ke].decode()
-            text, s = _mysql_value(raw, s)
+            text, s = mysql_value(raw, s)
             off += len(data[pos:s].decode("utf-8", "replace"))
             pos = s
             found[ci].append((text, line, off, key, pats))
@@ -810,29 +804,33 @@ class SqlDumpReader(Reader):
         """Count the ``\\N`` fields per column of COPY rows ``data[rs:re_]`` with one C-level split when
         every line has ``len(nulls)`` fields and ends with a newline (no CR); ``False`` (nothing counted)
         otherwise."""
-        region = data[rs:re_]
-        if b"\r" in region:
-            return False
         ncols = len(nulls)
-        parts = copy_rows(ncols).split(region)
-        period = ncols + 1
-        if len(parts) % period != 1 or any(parts[::period]):
+        parts = SqlDumpReader._copy_split(copy_rows(ncols), data, rs, re_, ncols)
+        if parts is None:
             return False
         for i in range(ncols):
-            nulls[i] += parts[i + 1::period].count(b"\\N")
+            nulls[i] += parts[i + 1::ncols + 1].count(b"\\N")
         return True
 
     @staticmethod
-    def _copy_fields(data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
-        """The fields of COPY rows ``data[rs:re_]``, row by row, when every line has ``ncols`` fields and
-        ends with a newline (no CR); ``None`` otherwise."""
+    def _copy_split(rx: re.Pattern[bytes], data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
+        """``rx.split`` of COPY rows ``data[rs:re_]`` (``rx``: :func:`copy_rows` or :func:`copy_row_values`)
+        when every line has ``ncols`` fields and ends with a newline (no CR), else ``None``: per line, the
+        (empty) gap before it and one entry per field."""
         if data.find(b"\r", rs, re_) != -1:
             return None
-        parts = copy_row_values(ncols).split(data[rs:re_])
+        parts = rx.split(data[rs:re_])
         period = ncols + 1
         if len(parts) % period != 1 or any(parts[::period]):
             return None
-        del parts[::period]  # the (empty) gaps
+        return parts
+
+    @staticmethod
+    def _copy_fields(data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
+        """The fields of COPY rows ``data[rs:re_]``, row by row (see :meth:`_copy_split`)."""
+        parts = SqlDumpReader._copy_split(copy_row_values(ncols), data, rs, re_, ncols)
+        if parts is not None:
+            del parts[::ncols + 1]  # the (empty) gaps
         return parts
 
     def _copy_rows_by_position(self, data: bytes, rs: int, re_: int, fields: list[bytes], t: TableInfo,
@@ -960,11 +958,7 @@ class SqlDumpReader(Reader):
                 if f == b"\\N":
                     continue
                 fs = starts[ci]
-                text = f.decode("utf-8", "replace")
-                if 92 in f:  # backslash
-                    text = unescape_copy(text)
-                    if text[:2] == "\\x":
-                        text = decode_hex_literal(text) or text
+                text = copy_text(f)
                 if fs != pos:
                     off += len(data[pos:fs].decode("utf-8", "replace"))
                     pos = fs
