@@ -366,3 +366,44 @@ def test_copy_end_finds_what_the_terminator_regex_finds():
         pos = rng.randint(0, len(data))
         m = _COPY_END.search(data, pos)
         assert copy_end(data, pos) == (m.start() if m else -1), (data, pos)
+
+
+def test_copy_fields_is_the_line_by_line_split():
+    """``copy_fields`` (C-level splits) gives what splitting each line on tabs gives, and ``None`` exactly
+    when a line has another number of fields, holds a CR, or the rows do not end with a newline."""
+    import doctest
+
+    from piscan.sources import sql_common
+    from piscan.sources.sql_common import copy_fields
+
+    res = doctest.testmod(sql_common)
+    assert res.attempted and not res.failed
+
+    def reference(rows: bytes, ncols: int) -> list[bytes] | None:
+        if not rows.endswith(b"\n") or b"\r" in rows:
+            return None
+        out: list[bytes] = []
+        for line in rows[:-1].split(b"\n"):
+            fields = line.split(b"\t")
+            if len(fields) != ncols:
+                return None
+            out += fields
+        return out
+
+    rng = random.Random(12)
+    pieces = [b"\t", b"\n", b"\r", b"a", b"\\N", b"13800138000", b"\xe7\x94\xa8", b"", b"\\t"]
+    outcomes = set()
+    for _ in range(20000):
+        ncols = rng.randint(1, 4)
+        if rng.random() < 0.5:  # well-formed rows, sometimes with one fault
+            lines = [b"\t".join(rng.choice(pieces[3:]) for _ in range(ncols)) for _ in range(rng.randint(1, 4))]
+            rows = b"".join(line + b"\n" for line in lines)
+            if rng.random() < 0.3:
+                k = rng.randrange(len(rows) + 1)
+                rows = rows[:k] + rng.choice(pieces[:3]) + rows[k:]
+        else:
+            rows = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        got = copy_fields(rows, ncols)
+        assert got == reference(rows, ncols), (rows, ncols)
+        outcomes.add(got is None)
+    assert outcomes == {True, False}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import sqlparse
 from sqlparse import tokens as T
@@ -66,19 +67,29 @@ def mysql_row_values(ncols: int) -> re.Pattern[bytes]:
     return re.compile(rb"\(" + rb",".join([rb"(" + _MYSQL_VALUE_NG + rb")"] * ncols) + rb"\)")
 
 
-@functools.lru_cache(maxsize=64)
-def copy_rows(ncols: int) -> re.Pattern[bytes]:
-    """Regex of a COPY data line of ``ncols`` tab-separated fields and its newline; ``split`` with it yields,
-    per line, the gap before it (empty when lines follow each other) and one ``\\N``-or-``None`` entry per
-    field."""
-    return re.compile(rb"\t".join([rb"(?:(\\N)|[^\t\n]*+)"] * ncols) + rb"\n")
+def copy_fields(rows: bytes, ncols: int) -> list[bytes] | None:
+    """The fields of the COPY data lines ``rows``, row by row (``ncols`` per line), when every line has
+    ``ncols`` tab-separated fields and ends with a newline (no CR); ``None`` otherwise.
 
+    C-level splits and counts instead of a regex split (which walked every byte in ``sre``: about 40 instructions
+    a byte): the lines' tab counts are checked with ``bytes.count``, then the newlines become tabs and one
+    ``split`` yields the fields.
 
-@functools.lru_cache(maxsize=64)
-def copy_row_values(ncols: int) -> re.Pattern[bytes]:
-    """Regex of a COPY data line as :func:`copy_rows`, with group ``k + 1`` capturing field ``k`` (``split``
-    with it yields, per line, the gap before it and the line's fields)."""
-    return re.compile(rb"\t".join([rb"([^\t\n]*+)"] * ncols) + rb"\n")
+    >>> copy_fields(b"1\\ta\\t\\\\N\\n2\\tb\\tc\\n", 3)
+    [b'1', b'a', b'\\\\N', b'2', b'b', b'c']
+    >>> copy_fields(b"1\\ta\\n2\\tb\\tc\\n", 3) is None, copy_fields(b"1\\ta\\tb", 3) is None
+    (True, True)
+    """
+    if rows[-1:] != b"\n" or b"\r" in rows:
+        return None
+    lines = rows.split(b"\n")
+    lines.pop()  # after the last newline
+    tabs = ncols - 1
+    if list(map(bytes.count, lines, repeat(b"\t"))).count(tabs) != len(lines):
+        return None
+    fields = rows.replace(b"\n", b"\t").split(b"\t")
+    fields.pop()  # after the last newline
+    return fields
 
 
 _MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}

@@ -32,8 +32,7 @@ from piscan.sources.sql_common import (
     VALUE_TOKEN,
     TableInfo,
     column_list,
-    copy_row_values,
-    copy_rows,
+    copy_fields,
     decode_hex_literal,
     mysql_row_values,
     mysql_rows,
@@ -801,37 +800,21 @@ class SqlDumpReader(Reader):
     # ------------------------------------------------------------------ COPY blocks
     @staticmethod
     def _copy_nulls(data: bytes, rs: int, re_: int, nulls: list[int]) -> bool:
-        """Count the ``\\N`` fields per column of COPY rows ``data[rs:re_]`` with one C-level split when
-        every line has ``len(nulls)`` fields and ends with a newline (no CR); ``False`` (nothing counted)
-        otherwise."""
+        """Count the ``\\N`` fields per column of COPY rows ``data[rs:re_]`` with C-level splits
+        (:func:`copy_fields`) when every line has ``len(nulls)`` fields and ends with a newline (no CR);
+        ``False`` (nothing counted) otherwise."""
         ncols = len(nulls)
-        parts = SqlDumpReader._copy_split(copy_rows(ncols), data, rs, re_, ncols)
-        if parts is None:
+        fields = copy_fields(data[rs:re_], ncols)
+        if fields is None:
             return False
         for i in range(ncols):
-            nulls[i] += parts[i + 1::ncols + 1].count(b"\\N")
+            nulls[i] += fields[i::ncols].count(b"\\N")
         return True
 
     @staticmethod
-    def _copy_split(rx: re.Pattern[bytes], data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
-        """``rx.split`` of COPY rows ``data[rs:re_]`` (``rx``: :func:`copy_rows` or :func:`copy_row_values`)
-        when every line has ``ncols`` fields and ends with a newline (no CR), else ``None``: per line, the
-        (empty) gap before it and one entry per field."""
-        if data.find(b"\r", rs, re_) != -1:
-            return None
-        parts = rx.split(data[rs:re_])
-        period = ncols + 1
-        if len(parts) % period != 1 or any(parts[::period]):
-            return None
-        return parts
-
-    @staticmethod
     def _copy_fields(data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
-        """The fields of COPY rows ``data[rs:re_]``, row by row (see :meth:`_copy_split`)."""
-        parts = SqlDumpReader._copy_split(copy_row_values(ncols), data, rs, re_, ncols)
-        if parts is not None:
-            del parts[::ncols + 1]  # the (empty) gaps
-        return parts
+        """The fields of COPY rows ``data[rs:re_]``, row by row (:func:`copy_fields`)."""
+        return copy_fields(data[rs:re_], ncols)
 
     def _copy_rows_by_position(self, data: bytes, rs: int, re_: int, fields: list[bytes], t: TableInfo,
                                row_base: int, ends: list[int], out: list, line_at) -> None:
