@@ -183,18 +183,20 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
                     listed.append(f)
             a.cells += 1
             if acc.settled(a):
-                count_cells(scanner, acc, a, values[i + 1:], context)
+                count_cells(scanner, acc, a, values[i + 1:], context,
+                            batch.verdicts[i + 1:] if batch.verdicts is not None else None)
                 return
 
 
-def count_cells(scanner: Scanner, acc: Accumulator, a: Any, values: list[tuple], context: tuple[str, ...]) -> None:
+def count_cells(scanner: Scanner, acc: Accumulator, a: Any, values: list[tuple], context: tuple[str, ...],
+                verdicts: list[Any] | None = None) -> None:
     """Count the hits of cells ``values`` of one column in its asset ``a``, which lists no more findings
     and holds all its samples (what :func:`count_unlisted` would do with each hit of
     ``scan_text``): whole-cell values are read by ``Detector.whole_cells`` without Hit objects, the
-    others by ``scan_text``."""
+    others by ``scan_text``. ``verdicts``: the ``CellBatch.verdicts`` of ``values``, if any."""
     detector = scanner.detector
     fingerprinter = scanner.fingerprinter
-    readings, rest = detector.whole_cells(values, context)
+    readings, rest = detector.whole_cells(values, context, verdicts)
     a.cells += len(readings)
     acc.count_readings(a, readings, fingerprinter)
     for i in rest:

@@ -25,8 +25,8 @@ from piscan.scanner import count_unlisted
 from piscan.testing.generate import NegativeGen, ValueGen
 
 
-def _reference_count_cells(scanner, acc, a, values, context) -> None:
-    """``count_cells`` as every cell's ``scan_text`` hits counted one by one."""
+def _reference_count_cells(scanner, acc, a, values, context, verdicts=None) -> None:
+    """``count_cells`` as every cell's ``scan_text`` hits counted one by one (the gate's verdicts unused)."""
     for text, line, offset, _row, patterns in values:
         hits = scanner.detector.scan_text(text, context=context, line=line, offset=offset or 0, only=patterns)
         for hit in hits:
@@ -37,11 +37,13 @@ def _reference_count_cells(scanner, acc, a, values, context) -> None:
 
 def _same_both_ways(paths, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
     counted: list[int] = []
+    known: list[int] = []
     real = scanner_mod.count_cells
 
-    def spy(scanner, acc, a, values, context):
+    def spy(scanner, acc, a, values, context, verdicts=None):
         counted.append(len(values))
-        return real(scanner, acc, a, values, context)
+        known.append(sum(v is not None for v in verdicts or ()))
+        return real(scanner, acc, a, values, context, verdicts)
 
     with monkeypatch.context() as m:
         m.setattr(scanner_mod, "count_cells", spy)
@@ -51,6 +53,7 @@ def _same_both_ways(paths, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
         slow = scan_report(*paths, **kw)
     assert fast == slow
     fast["counted"] = sum(counted)
+    fast["known"] = sum(known)  # values read with the gate's verdict
     return fast
 
 
@@ -119,6 +122,7 @@ def test_counting_path_equals_scan_text(tmp_path, monkeypatch, cap):
     _copy(pg, rows)
     r = _same_both_ways([my, pg], monkeypatch, max_findings_per_asset=cap)
     assert r["counted"] > 1000  # the counting path took most cells
+    assert r["known"] > 500  # most of them with the gate's verdict (a whole-cell candidate)
     by_asset = {(a["path"], a["asset"]): a for a in r["assets"]}
     mobile = by_asset[(str(my), "t.mobile")]["entities"]["CN_MOBILE_PHONE"]
     assert mobile["masked"] and mobile["weak_masked"] and mobile["distinct"] < mobile["full"]
@@ -148,6 +152,14 @@ def test_whole_cells_reads_like_scan_text():
             pats = None if any(p < 0 for _, p, _ in reps) else tuple(sorted({p for _, p, _ in reps}))
             values.append((text, 1, 0, str(k), pats))
         readings, rest = det.whole_cells(values, (col,))
+        # the gate's verdicts, as the dump reader hands them over, change nothing
+        verdicts = []
+        for text, _, _, _, pats in values:
+            cands = det.candidates(text.encode())
+            one = len(cands.ends) == 1 and cands.texts[0] == text and pats == (cands.pids[0],)
+            verdicts.append(cands.verdicts[0] if one else None)
+        assert sum(v is not None for v in verdicts) > 20
+        assert det.whole_cells(values, (col,), verdicts) == (readings, rest)
         expect = []
         for k, (text, _, _, _, pats) in enumerate(values):
             if k in rest:

@@ -186,12 +186,17 @@ class Candidates:
     tokenise only the rows holding a report and hand each candidate value to :meth:`Detector.scan_text`
     with the patterns that reported it."""
 
-    __slots__ = ("ends", "pids", "starts")
+    __slots__ = ("ends", "pids", "starts", "texts", "verdicts")
 
-    def __init__(self, reports: list[tuple[int, int, int]]) -> None:
+    def __init__(self, reports: list[tuple[int, int, int]], texts: list[str | None] | None = None,
+                 verdicts: list[Any] | None = None) -> None:
         self.ends = [r[0] for r in reports]
         self.pids = [r[1] for r in reports]
         self.starts = [r[2] for r in reports]  # -1 for a generic report
+        # per report, the candidate its validator took (``candidate_text``) and its verdict; ``None`` for a
+        # generic report
+        self.texts: list[str | None] = texts if texts is not None else [None] * len(reports)
+        self.verdicts: list[Any] = verdicts if verdicts is not None else [None] * len(reports)
 
     def between(self, lo: int, hi: int) -> tuple[int, ...] | None:
         """Pattern indexes of the reports ending in ``(lo, hi]`` (``None``: any pattern may apply)."""
@@ -383,12 +388,23 @@ class Detector:
         :meth:`detect` decides for its one candidate. ``adjusted``: context adjustments per rule of a
         caller that reads many cells with the same ``context`` (a whole-cell value sees no line text, so its
         adjustment depends on the rule and ``context`` only); ``None`` computes it here."""
-        rule, pat = self._patterns[pid]
-        rid = rule.id
+        rid = self._patterns[pid][0].id
         key = (rid, text)
-        verdict = self._verdicts.pop(key) if key in self._verdicts else rule.validator(text, rule.params)
+        if key in self._verdicts:
+            verdict = self._verdicts.pop(key)
+        else:
+            rule = self._patterns[pid][0]
+            verdict = rule.validator(text, rule.params)
         if verdict is None:
             return None
+        return self._judge(pid, text, verdict, context, adjusted)
+
+    def _judge(self, pid: int, text: str, verdict: Any, context: Sequence[str],
+               adjusted: dict[str, tuple[float, str | None, int | None]] | None
+               ) -> tuple[Any, float, str | None] | None:
+        """:meth:`_cell_verdict` of a cell whose ``verdict`` (not ``None``) is known."""
+        rule, pat = self._patterns[pid]
+        rid = rule.id
         adj = None if adjusted is None else adjusted.get(rid)
         if adj is None:
             adj = self._ctx[rid].adjust(text, 0, len(text), context)
@@ -422,11 +438,16 @@ class Detector:
         hit.evidence = mask_value(rule.entity, text, masked)  # = snippet() of a cell that is all value
         return [hit]
 
-    def whole_cells(self, values: Sequence[tuple[Any, ...]], context: Sequence[str]
+    def whole_cells(self, values: Sequence[tuple[Any, ...]], context: Sequence[str],
+                    verdicts: Sequence[Any] | None = None
                     ) -> tuple[list[tuple[str, bool, bool, str]], list[int]]:
         """What :meth:`scan_text` finds in one column's cells, for callers that only count it (a dump column
         past its listing cap): no Hit, offsets or evidence. ``values``: ``(text, …, patterns)`` tuples as in
         ``CellBatch.values`` (text first, patterns fifth).
+
+        ``verdicts``: when given, per value the verdict of its one report when that report's candidate is
+        the whole text (``CellBatch.verdicts``), else ``None``: such a cell is one pattern spanning it, and
+        the gate's verdict is its validator's, so only the context, score and threshold are left to read.
 
         Returns ``(readings, rest)``: ``readings`` has ``(entity, masked, weak_mask, normalised)`` of each
         hit of a cell :meth:`scan_text` reads with :meth:`_whole_cell` (at most one per cell: one pattern
@@ -437,48 +458,67 @@ class Detector:
         rest: list[int] = []
         ctx = tuple(context)
         adjusted: dict[str, tuple[float, str | None, int | None]] = {}
+        patterns = self._patterns
         for i, v in enumerate(values):
             text: str = v[0]
-            if not _may_hold_value(text):
-                continue  # scan_text: no hit
-            pid = _whole_cell_pattern(text, v[4])
-            if pid < 0 or not self._spans_cell(pid, text):
-                rest.append(i)
-                continue
-            got = self._cell_verdict(pid, text, ctx, adjusted)
+            known = verdicts[i] if verdicts is not None else None
+            if known is not None:
+                pid = v[4][0]
+                got = self._judge(pid, text, known, ctx, adjusted)
+            else:
+                if not _may_hold_value(text):
+                    continue  # scan_text: no hit
+                pid = _whole_cell_pattern(text, v[4])
+                if pid < 0 or not self._spans_cell(pid, text):
+                    rest.append(i)
+                    continue
+                got = self._cell_verdict(pid, text, ctx, adjusted)
             if got is None:
                 continue
             verdict = got[0]
-            rule = self._patterns[pid][0]
+            rule = patterns[pid][0]
             readings.append((rule.entity, rule.masked or verdict.masked, bool(verdict.attributes.get("weak_mask")),
                              verdict.normalised))
         return readings, rest
 
-    def _gate(self, data: bytes, reports: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    def _gate(self, data: bytes, reports: list[tuple[int, int, int]], texts: list[str | None] | None = None,
+              verdicts: list[Any] | None = None) -> list[tuple[int, int, int]]:
         """Drop reports whose exact candidate fails its rule's validator (most hard negatives do), so
-        only lines with a plausible value are decoded and examined by stage 2."""
+        only lines with a plausible value are decoded and examined by stage 2. ``texts``, ``verdicts``:
+        when given, the candidate and verdict of each kept report are appended (``None`` for a generic
+        report)."""
         kept = []
         patterns = self._patterns
-        verdicts = self._verdicts
-        verdicts.clear()
+        verdicts_seen = self._verdicts
+        verdicts_seen.clear()
         for rep in reports:
             to, pid, frm = rep
             if pid < 0 or frm < 0:
                 kept.append(rep)
+                if texts is not None and verdicts is not None:
+                    texts.append(None)
+                    verdicts.append(None)
                 continue
             cand = candidate_text(data, frm, to)
             rule = patterns[pid][0]
             verdict = rule.validator(cand, rule.params)
             if verdict is not None:
                 kept.append(rep)
-                if len(verdicts) < 32768:
-                    verdicts[(rule.id, cand)] = verdict  # stage 2 reuses it instead of validating again
+                if texts is not None and verdicts is not None:
+                    texts.append(cand)
+                    verdicts.append(verdict)
+                if len(verdicts_seen) < 32768:
+                    verdicts_seen[(rule.id, cand)] = verdict  # stage 2 reuses it instead of validating again
         return kept
 
     def candidates(self, data: bytes) -> Candidates:
         """Prefilter reports over ``data`` that survive the validator gate (see :class:`Candidates`)."""
         reports = self.prefilter.reports(data)
-        return Candidates(self._gate(data, reports) if reports else [])
+        if not reports:
+            return Candidates([])
+        texts: list[str | None] = []
+        verdicts: list[Any] = []
+        return Candidates(self._gate(data, reports, texts, verdicts), texts, verdicts)
 
     def scan_chunk(self, data: bytes, first_line: int = 1) -> list[Hit]:
         """Scan newline-aligned UTF-8 bytes; hits carry absolute 1-based line numbers."""

@@ -76,6 +76,9 @@ class CellBatch:
     context: tuple[str, ...]
     values: list[tuple[str, int | None, int | None, Any, tuple[int, ...] | None]]
     locate: Callable[[int], tuple[int | None, int | None, Any]] | None = None
+    #: when set, per value the gate's verdict of its one report when that report's candidate is the whole
+    #: text, else ``None`` (``Detector.whole_cells`` then reads the value without validating it again)
+    verdicts: list[Any] | None = None
 
     def where(self, i: int) -> tuple[int | None, int | None, Any]:
         """``(line, offset, row)`` of ``values[i]``."""

@@ -17,15 +17,11 @@ class LineCandidate(NamedTuple):
 
 def by_line(detector: Any, block: bytes, first: int) -> Iterator[LineCandidate]:
     """The candidates of ``block`` (newline-aligned UTF-8 whose first line is number ``first``), in order."""
-    from piscan.detection.detector import candidate_text
-
     cands = detector.candidates(block)
     line, pos = first, 0
-    for frm, end, pid in zip(cands.starts, cands.ends, cands.pids, strict=True):
+    for end, pid, value in zip(cands.ends, cands.pids, cands.texts, strict=True):
         p = end - 1  # (a report may end with the boundary character after its value, a newline too)
         if p > pos:
             line += block.count(b"\n", pos, p)
             pos = p
-        exact = pid >= 0 and frm >= 0
-        yield LineCandidate(line, end - (block.rfind(b"\n", 0, p) + 1), pid if exact else -1,
-                            candidate_text(block, frm, end) if exact else None)
+        yield LineCandidate(line, end - (block.rfind(b"\n", 0, p) + 1), pid if value is not None else -1, value)

@@ -72,8 +72,9 @@ def value_patterns(ends: list[int], pids: list[int] | None, between: Any,
 
 def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo: int, hi: int, period: int,
                      gap: bool, kind: int, pids: list[int] | None, between: Any,
-                     pats_of: Callable[[int, int], tuple[int, ...] | None]
-                     ) -> tuple[list[list[Value]], list[list[int]]]:
+                     pats_of: Callable[[int, int], tuple[int, ...] | None],
+                     texts: list[str | None] | None = None, verdicts: list[Any] | None = None
+                     ) -> tuple[list[list[Value]], list[list[int]], list[list[Any]]]:
     """The candidate values of ``parts`` (the values of a region, row by row; part ``k`` starts at
     ``starts[k]``, ``starts[-1]`` is one past the region) that prefilter reports ``ends[lo:hi]`` point at:
     a report ending in ``(starts[k], starts[k + 1]]`` belongs to part ``k`` (the prefilter may consume the
@@ -81,12 +82,16 @@ def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo:
 
     ``period``: parts per row; ``gap``: the first part of each row is the gap before it (MySQL rows), not a
     value. ``kind``: :data:`MYSQL` or :data:`COPY`. ``pids``, ``between``, ``pats_of``: how the patterns of
-    a value are found (:func:`value_patterns`).
+    a value are found (:func:`value_patterns`). ``texts``, ``verdicts`` (with ``pids``): the gate's
+    candidate and verdict of each report (``Candidates``).
 
-    Returns, per column, the values (``(text, None, None, None, patterns)``) and their part indexes."""
+    Returns, per column, the values (``(text, None, None, None, patterns)``), their part indexes, and the
+    verdict of each value whose one report's candidate is its whole text (else ``None``; see
+    ``Detector.whole_cells``)."""
     ncols = period - 1 if gap else period
     found: list[list[Value]] = [[] for _ in range(ncols)]
     where: list[list[int]] = [[] for _ in range(ncols)]
+    known: list[list[Any]] = [[] for _ in range(ncols)]
     null = b"NULL" if kind == MYSQL else b"\\N"
     last = -1
     for i in range(lo, hi):
@@ -105,6 +110,12 @@ def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo:
         s = starts[k]
         nxt = starts[k + 1]
         text = mysql_value(raw, 0)[0] if kind == MYSQL else copy_text(raw)
-        found[ci].append((text, None, None, None, value_patterns(ends, pids, between, pats_of, i, s, nxt)))
+        pats = value_patterns(ends, pids, between, pats_of, i, s, nxt)
+        verdict = None
+        if texts is not None and verdicts is not None and pats is not None and len(pats) == 1 \
+                and (i + 1 == len(ends) or ends[i + 1] > nxt) and texts[i] == text:
+            verdict = verdicts[i]
+        found[ci].append((text, None, None, None, pats))
         where[ci].append(k)
-    return found, where
+        known[ci].append(verdict)
+    return found, where, known

@@ -654,13 +654,15 @@ class SqlDumpReader(Reader):
         ``(rs, re_]`` point at (see :func:`piscan.sources.dump_rows.read_by_position`); ``locate(where, i)``
         says where value ``i`` of a column is, ``where`` its part indexes."""
         cands = self._cands if not self._extra else None
-        found, where = read_by_position(parts, starts, ends, bisect_right(ends, rs), bisect_right(ends, re_),
-                                        period, gap, kind, cands.pids if cands is not None else None,
-                                        cands.between if cands is not None else None, self._pats)
+        found, where, known = read_by_position(
+            parts, starts, ends, bisect_right(ends, rs), bisect_right(ends, re_), period, gap, kind,
+            cands.pids if cands is not None else None, cands.between if cands is not None else None, self._pats,
+            cands.texts if cands is not None else None, cands.verdicts if cands is not None else None)
         for ci, values in enumerate(found):
             if values:
                 col = t.columns[ci]
-                out.append(CellBatch(t.name, col, (col,), values, functools.partial(locate, where[ci])))
+                out.append(CellBatch(t.name, col, (col,), values, functools.partial(locate, where[ci]),
+                                     known[ci]))
 
     def _mysql_locate(self, data: bytes, parts: list[bytes], pstarts: list[int], period: int, pk_i: int | None,
                       line0: int, row_base: int, where: list[int], i: int) -> tuple[int, int, Any]:
