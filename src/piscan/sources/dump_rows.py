@@ -119,3 +119,97 @@ def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo:
         where[ci].append(k)
         known[ci].append(verdict)
     return found, where, known
+
+
+def _is_word(c: int) -> bool:
+    """``\\w`` of a bytes regex: an ASCII letter, digit or underscore."""
+    return 48 <= c <= 57 or 65 <= c <= 90 or 97 <= c <= 122 or c == 95
+
+
+def _is_space(c: int) -> bool:
+    """``\\s`` of a bytes regex."""
+    return c == 32 or 9 <= c <= 13
+
+
+def _string_end(data: bytes, p: int, n: int) -> int:
+    """Where the MySQL string literal opening at ``data[p]`` (a quote) ends (one past its closing quote):
+    backslash escapes (not of a newline) and doubled quotes inside; -1 when it does not end in ``data``.
+    A loop over the bytes: compiled, it costs less than two ``bytes.find`` calls per string."""
+    k = p + 1
+    while k < n:
+        c = data[k]
+        if c == 92:  # a backslash escapes the next byte
+            if k + 1 >= n or data[k + 1] == 10:
+                return -1
+            k += 2
+        elif c == 39:
+            if k + 1 < n and data[k + 1] == 39:  # a doubled quote
+                k += 2
+            else:
+                return k + 1
+        else:
+            k += 1
+    return -1
+
+
+def _value_end(data: bytes, p: int, n: int) -> int:
+    """Where the MySQL value token starting at ``data[p]`` ends, as ``_MYSQL_VALUE`` in
+    ``piscan.sources.sql_common`` reads it: a string, a string after a charset introducer
+    (``_binary '…'``), or a bare literal (``NULL`` is one); -1 when no value starts there."""
+    c = data[p]
+    if c == 39:
+        return _string_end(data, p, n)
+    if c == 95:  # ``_``: an introducer when ``\w+``, spaces and a string follow
+        k = p + 1
+        while k < n and _is_word(data[k]):
+            k += 1
+        if k > p + 1:
+            while k < n and _is_space(data[k]):
+                k += 1
+            if k < n and data[k] == 39:
+                e = _string_end(data, k, n)
+                if e >= 0:
+                    return e
+    k = p
+    while k < n:
+        c = data[k]
+        if c == 44 or c == 40 or c == 41 or c == 39 or c == 59 or _is_space(c):  # , ( ) ' ; space
+            break
+        k += 1
+    return k if k > p else -1
+
+
+def mysql_row_parts(data: bytes, ncols: int) -> list[bytes] | None:
+    """``mysql_row_values(ncols).split(data)`` (``piscan.sources.sql_common``) of MySQL rows ``(v1,…,vn)``
+    whose gaps hold only ``,``, ``;`` and whitespace, read value by value instead of by the regex engine
+    (which took ~100 instructions a byte); ``None`` for anything else (the regex then reads it).
+
+    >>> mysql_row_parts(b"(1,'a,b',NULL),\\n(2,_binary 'x\\\\'y',0x31);", 3)
+    [b'', b'1', b"'a,b'", b'NULL', b',\\n', b'2', b"_binary 'x\\\\'y'", b'0x31', b';']
+    >>> mysql_row_parts(b"(1,2),(3)", 2) is None
+    True
+    """
+    out: list[bytes] = []
+    n = len(data)
+    p = 0
+    while True:
+        g = p
+        while p < n:
+            c = data[p]
+            if c == 40:  # ``(``
+                break
+            if not (c == 44 or c == 59 or _is_space(c)):
+                return None
+            p += 1
+        out.append(data[g:p])
+        if p == n:
+            return out
+        p += 1
+        for ci in range(ncols):
+            if p >= n:
+                return None
+            e = _value_end(data, p, n)
+            if e < 0 or e >= n or data[e] != (44 if ci + 1 < ncols else 41):  # ``,`` or ``)``
+                return None
+            out.append(data[p:e])
+            p = e + 1

@@ -22,7 +22,15 @@ from itertools import accumulate
 from typing import Any
 
 from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, CellBatch, Reader, SourceError
-from piscan.sources.dump_rows import COPY, MYSQL, copy_text, mysql_value, read_by_position, value_patterns
+from piscan.sources.dump_rows import (
+    COPY,
+    MYSQL,
+    copy_text,
+    mysql_row_parts,
+    mysql_value,
+    read_by_position,
+    value_patterns,
+)
 from piscan.sources.sql_common import (
     COPY_HDR,
     CREATE_HDR,
@@ -754,7 +762,8 @@ class SqlDumpReader(Reader):
 
     def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo, values: bool = False) -> list[bytes] | bool:
         """Count the rows and per-column NULLs of MySQL values ``data[rs:re_]`` when every row is written
-        ``(v1,…,vn)`` (what mysqldump writes): one C-level split, no token objects. ``False`` (nothing
+        ``(v1,…,vn)`` (what mysqldump writes): one pass of :func:`mysql_row_parts` (compiled) when the rows
+        lie between plain gaps, else one regex split; no token objects. ``False`` (nothing
         counted) when any row is not, or something other than separators lies between rows; the value
         tokeniser then counts and reports ragged rows.
 
@@ -762,7 +771,10 @@ class SqlDumpReader(Reader):
         the gap before it and its ``ncols`` values, then the gap after the last row) instead of ``True``, so
         that the candidate values can be read by position (:meth:`_mysql_rows_by_position`)."""
         ncols = len(t.columns)
-        parts = (mysql_row_values if values else mysql_rows)(ncols).split(data[rs:re_])
+        chunk = data[rs:re_]
+        parts = mysql_row_parts(chunk, ncols)  # the split below, for rows between plain gaps
+        if parts is None:
+            parts = (mysql_row_values if values else mysql_rows)(ncols).split(chunk)
         period = ncols + 1
         gaps = parts[::period]
         if len(parts) % period != 1 or any(g.strip(ROW_GAP) for g in set(gaps)):
