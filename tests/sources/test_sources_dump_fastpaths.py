@@ -29,6 +29,7 @@ def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     """Switch every fast path off: the general tokeniser counts and reads rows, one Cell per value."""
     monkeypatch.setattr(SqlDumpReader, "_count_rows", lambda *a: False)
     monkeypatch.setattr(SqlDumpReader, "_copy_nulls", staticmethod(lambda *a: False))
+    monkeypatch.setattr(SqlDumpReader, "_copy_edge_nulls", staticmethod(lambda *a: False))
     monkeypatch.setattr(SqlDumpReader, "_row_values", lambda *a: None)
     monkeypatch.setattr(SqlDumpReader, "_copy_fields", staticmethod(lambda *a: None))
 
@@ -53,9 +54,11 @@ def _spy(f, name: str, used: set[str]):
 def _same_both_ways(path, monkeypatch: pytest.MonkeyPatch, **kw) -> dict:
     used: set[str] = set()
     with monkeypatch.context() as m:  # record which fast paths this dump takes
-        for name in ("_count_rows", "_copy_nulls", "_row_values", "_mysql_rows_by_position", "_copy_fields"):
+        for name in ("_count_rows", "_copy_nulls", "_copy_edge_nulls", "_row_values", "_mysql_rows_by_position",
+                     "_copy_fields"):
             spy = _spy(getattr(SqlDumpReader, name), name, used)
-            m.setattr(SqlDumpReader, name, staticmethod(spy) if name in ("_copy_nulls", "_copy_fields") else spy)
+            static = name in ("_copy_nulls", "_copy_edge_nulls", "_copy_fields")
+            m.setattr(SqlDumpReader, name, staticmethod(spy) if static else spy)
         fast = scan_report(path, **kw)
         fast["fast_paths"] = used
     with monkeypatch.context() as m:
@@ -124,6 +127,31 @@ def test_copy_rows_of_every_shape(tmp_path, monkeypatch):
     assert r["fast_paths"] == {"_copy_fields"}  # public.q (CRLF) and public.r (ragged) take the general path
     assert any("row has 2 columns" in e["reason"] for e in r["errors"])
     assert {a["asset"] for a in r["assets"]} >= {"public.p.idc", "public.p.tel", "public.q.idc", "public.r.idc"}
+
+
+def test_copy_nulls_counted_without_splitting_when_only_edge_columns_are_null(tmp_path, monkeypatch):
+    """COPY regions without a report count their NULLs from the first and last columns' ``\\N`` alone when
+    those are all of them (``_copy_edge_nulls``), else by splitting the rows: the same non-null counts, and
+    so the same shares, as the general tokeniser. The tables span several 1 MiB blocks, so their later
+    regions hold no report; their first rows hold the phone numbers that make every column an asset."""
+    v = _v(3)
+    body = ""
+    null, text_bs_n = "\\N", "\\\\N"  # the NULL marker; an escaped backslash and N (text, not NULL)
+    tables = {"e": lambda i: f"{null if i % 7 == 0 else i}\tx{i}\t{null if i % 3 else 'memo'}",
+              "m": lambda i: f"{i}\t{null if i % 5 == 0 else 'y'}\t{null if i % 3 else 'memo'}",
+              "b": lambda i: f"{i}\tz\t{text_bs_n if i % 11 == 0 else null}"}
+    for name, row in tables.items():
+        body += f"COPY public.{name} (contact, tel, memo) FROM stdin;\n"
+        body += "".join(f"{v.mobile()}\t{v.mobile()}\t{v.mobile()}\n" for i in range(50))
+        body += "".join(row(i) + "\n" for i in range(50, 150000))
+        body += "\\.\n\n"
+    dump = tmp_path / "d.sql"
+    dump.write_text(body, encoding="utf-8")
+    assert dump.stat().st_size > 5 * DUMP_BLOCK
+    r = _same_both_ways(dump, monkeypatch)
+    assert {"_copy_edge_nulls", "_copy_nulls"} <= r["fast_paths"]
+    assets = {a["asset"] for a in r["assets"]}
+    assert {f"public.{t}.{c}" for t in tables for c in ("contact", "tel", "memo")} <= assets
 
 
 def test_located_batches_give_the_cells_of_the_general_path(tmp_path, monkeypatch):

@@ -826,6 +826,31 @@ class SqlDumpReader(Reader):
         return True
 
     @staticmethod
+    def _copy_edge_nulls(data: bytes, rs: int, re_: int, nulls: list[int]) -> bool:
+        """Count the ``\\N`` fields of COPY rows ``data[rs:re_]`` (lines start at ``rs``, every line has
+        ``len(nulls)`` >= 2 fields in all) without splitting them, when every ``\\N`` in them is a whole
+        first or last field (a nullable last column, the usual); ``False`` (nothing counted) otherwise.
+        Raw tabs and newlines are always separators in COPY text, so ``\\t\\N\\n`` is a NULL last field and
+        ``\\n\\N\\t`` a NULL first field; if these account for every ``\\N``, no other field is NULL.
+
+        >>> nulls = [0, 0, 0]
+        >>> SqlDumpReader._copy_edge_nulls(b"\\\\N\\ta\\t\\\\N\\n1\\tb\\t\\\\N\\n2\\tc\\td\\n", 0, 21, nulls), nulls
+        (True, [1, 0, 2])
+        >>> SqlDumpReader._copy_edge_nulls(b"1\\t\\\\N\\tx\\n", 0, 7, [0, 0, 0])
+        False
+        """
+        ncols = len(nulls)
+        if ncols < 2:
+            return False
+        last = data.count(b"\t\\N\n", rs, re_)
+        first = data.count(b"\n\\N\t", rs, re_) + data.startswith(b"\\N\t", rs, re_)
+        if first + last != data.count(b"\\N", rs, re_):
+            return False
+        nulls[0] += first
+        nulls[-1] += last
+        return True
+
+    @staticmethod
     def _copy_fields(data: bytes, rs: int, re_: int, ncols: int) -> list[bytes] | None:
         """The fields of COPY rows ``data[rs:re_]``, row by row (:func:`copy_fields`)."""
         return copy_fields(data[rs:re_], ncols)
@@ -885,7 +910,7 @@ class SqlDumpReader(Reader):
                 for i in range(ncols):
                     nulls[i] += fields[i::ncols].count(b"\\N")
             elif (b"\\N" in data[rs:re_] if re_ - rs < (1 << 16) else data.find(b"\\N", rs, re_) != -1) \
-                    and not self._copy_nulls(data, rs, re_, nulls):
+                    and not self._copy_edge_nulls(data, rs, re_, nulls) and not self._copy_nulls(data, rs, re_, nulls):
                 for m in _COPY_NULL.finditer(data, rs, re_):
                     p = m.start()
                     ls = data.rfind(b"\n", rs, p) + 1 or rs
