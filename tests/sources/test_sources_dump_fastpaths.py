@@ -482,3 +482,34 @@ def test_mysql_row_parts_is_the_row_regex_split():
         data = (",\n".join(rows) + ";\n").encode()
         got = mysql_row_parts(data, ncols)
         assert got is not None and got == mysql_row_values(ncols).split(data), (data, ncols)
+
+
+def test_read_by_position_finds_each_reports_part_as_a_binary_search():
+    """``read_by_position`` walks from one report's part to the next (a binary search when far ahead): the
+    parts it reads are those a binary search per report names, for dense and sparse reports alike."""
+    from bisect import bisect_left
+
+    from piscan.sources.dump_rows import COPY, read_by_position
+
+    rng = random.Random(14)
+    for _ in range(300):
+        ncols = rng.randint(1, 6)
+        parts = [rng.choice([b"13800138000", b"\\N", b"x", b""]) for _ in range(ncols * rng.randint(1, 400))]
+        starts = [0]
+        for p in parts:
+            starts.append(starts[-1] + len(p) + 1)
+        density = rng.choice([0.01, 0.2, 1.0, 3.0])
+        ends = sorted(rng.randint(1, starts[-1]) for _ in range(max(1, int(len(parts) * density))))
+        pids = [0] * len(ends)
+        found, where, _ = read_by_position(parts, starts, ends, 0, len(ends), ncols, False, COPY, pids,
+                                           lambda a, b: (0,), lambda a, b: (0,))
+        expect: list[list[int]] = [[] for _ in range(ncols)]
+        last = -1
+        for e in ends:
+            k = bisect_left(starts, e) - 1
+            if k != last:
+                last = k
+                if parts[k] != b"\\N":
+                    expect[k % ncols].append(k)
+        assert where == expect
+        assert [[v[0] for v in col] for col in found] == [[parts[k].decode() for k in col] for col in expect]
