@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 
 import pytest
@@ -513,3 +514,46 @@ def test_read_by_position_finds_each_reports_part_as_a_binary_search():
                     expect[k % ncols].append(k)
         assert where == expect
         assert [[v[0] for v in col] for col in found] == [[parts[k].decode() for k in col] for col in expect]
+
+
+def test_lines_of_statements_that_span_blocks(tmp_path, monkeypatch):
+    """Extended INSERTs of up to ~1 MB cross the reader's 1 MiB blocks, and some strings hold a raw newline
+    (an escaped one too), so statements start in one block and end in the next with rows left over: every
+    finding still names the line its value is on (counted from the file's text here)."""
+    rng = random.Random(15)
+    v = ValueGen(rng)
+    statements, row = [], 0
+    for _ in range(10):
+        rows = []
+        for _ in range(rng.randint(2000, 8000)):
+            row += 1
+            tel = v.mobile() if rng.random() < 0.03 else "n/a"
+            note = "x" * rng.randint(10, 150) + ("\\n" if row % 9 == 0 else "\ny" if row % 3 else "")
+            rows.append(f"({row},'{note}','{tel}')")
+        statements.append("INSERT INTO `t` VALUES " + ",\n".join(rows) + ";\n")
+    # and many small tables, whose multi-line CREATE TABLE statements blocks cut
+    small = "".join(f"CREATE TABLE `s{k}` (\n  `id` int,\n  `tel` varchar(20)\n);\n"
+                    f"INSERT INTO `s{k}` VALUES ({k},'{v.mobile()}');\n" for k in range(15000))
+    text = "CREATE TABLE `t` (\n  `id` int,\n  `note` text,\n  `tel` varchar(20)\n);\n" + "".join(statements) + small
+    dump = tmp_path / "d.sql"
+    dump.write_text(text, encoding="utf-8")
+    assert dump.stat().st_size > 2 * DUMP_BLOCK
+    where: dict[str, list[int]] = {}
+    for n, line in enumerate(text.split("\n"), 1):
+        for tel in re.findall(r"'(1[0-9]{10})'", line):
+            where.setdefault(tel, []).append(n)
+    left: list[int] = []  # bytes a block left to the next (a row cut by the block's end)
+    parse = SqlDumpReader._parse
+
+    def spy(self, data, first, final):
+        cells, used = parse(self, data, first, final)
+        left.append(len(data) - used)
+        return cells, used
+
+    monkeypatch.setattr(SqlDumpReader, "_parse", spy)
+    r = scan_report(dump, show_values=True, max_findings_per_asset=0)
+    assert any(left)
+    got: dict[str, list[int]] = {}
+    for f in r["findings"]:
+        got.setdefault(f["value"], []).append(f["line"])
+    assert len(where) > 300 and got == where

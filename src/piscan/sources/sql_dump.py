@@ -179,7 +179,7 @@ class SqlDumpReader(Reader):
         self._ds = ds = DecodedStream(fh, "utf-8" if rng is not None else None, strict=False, allow_binary=True,
                                       block_size=DUMP_BLOCK)
         pending = b""
-        pending_line = 1
+        data, first, used = b"", 1, 0
         line0 = self._line0
         last: tuple[bytes, int] = (b"", 1)
         try:
@@ -187,19 +187,21 @@ class SqlDumpReader(Reader):
                 line += line0
                 last = (block, line)
                 if pending:
-                    data, first = pending + block, pending_line
+                    # the unread tail of the previous data ends where this block starts (the stream counted
+                    # the block's lines: counting the data read again cost a pass over every byte)
+                    data, first = pending + block, line - pending.count(b"\n")
                 else:
                     data, first = block, line
                 cells, used = self._parse(data, first, final=False)
                 yield from cells
                 pending = data[used:]
-                pending_line = first + data.count(b"\n", 0, used)
                 if len(pending) > MAX_STATEMENT:
-                    self._fault(pending_line, "statement longer than 64 MiB (unterminated string?); skipped")
+                    self._fault(first + data.count(b"\n", 0, used),
+                                "statement longer than 64 MiB (unterminated string?); skipped")
                     pending = b""
                     self._mode = None
             if pending and self._final:
-                cells, used = self._parse(pending, pending_line, final=True)
+                cells, used = self._parse(pending, first + data.count(b"\n", 0, used), final=True)
                 yield from cells
             elif self._final and self._mode is None:
                 self._cut_header(*last)
@@ -261,24 +263,23 @@ class SqlDumpReader(Reader):
         self._ds = ds = DecodedStream(fh, strict=False, allow_binary=True, block_size=DUMP_BLOCK)
         points: list[tuple[int, int, DumpState]] = []
         pending = b""
-        pending_line = 1
+        data, first, used = b"", 1, 0
         offset = last = 0
         try:
             for block, line in ds.blocks():
                 if ds.encoding != "utf-8":
                     return None
-                data, first = (pending + block, pending_line) if pending else (block, line)
+                data, first = (pending + block, line - pending.count(b"\n")) if pending else (block, line)
                 _, used = self._parse(data, first, final=False)
                 offset += len(block)
                 pending = data[used:]
-                pending_line = first + data.count(b"\n", 0, used)
                 if len(pending) > MAX_STATEMENT:
                     return None
                 if not pending and offset - last >= every:
                     points.append((offset, line + block.count(b"\n"), self.state()))
                     last = offset
             if pending:
-                self._parse(pending, pending_line, final=True)
+                self._parse(pending, first + data.count(b"\n", 0, used), final=True)
         except SourceError:
             return None
         finally:
