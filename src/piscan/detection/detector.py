@@ -188,15 +188,21 @@ class Candidates:
 
     __slots__ = ("ends", "pids", "starts", "texts", "verdicts")
 
-    def __init__(self, reports: list[tuple[int, int, int]], texts: list[str | None] | None = None,
-                 verdicts: list[Any] | None = None) -> None:
-        self.ends = [r[0] for r in reports]
-        self.pids = [r[1] for r in reports]
-        self.starts = [r[2] for r in reports]  # -1 for a generic report
+    def __init__(self) -> None:
+        self.ends: list[int] = []
+        self.pids: list[int] = []
+        self.starts: list[int] = []  # -1 for a generic report
         # per report, the candidate its validator took (``candidate_text``) and its verdict; ``None`` for a
         # generic report
-        self.texts: list[str | None] = texts if texts is not None else [None] * len(reports)
-        self.verdicts: list[Any] = verdicts if verdicts is not None else [None] * len(reports)
+        self.texts: list[str | None] = []
+        self.verdicts: list[Any] = []
+
+    def add(self, end: int, pid: int, start: int, text: str | None, verdict: Any) -> None:
+        self.ends.append(end)
+        self.pids.append(pid)
+        self.starts.append(start)
+        self.texts.append(text)
+        self.verdicts.append(verdict)
 
     def between(self, lo: int, hi: int) -> tuple[int, ...] | None:
         """Pattern indexes of the reports ending in ``(lo, hi]`` (``None``: any pattern may apply)."""
@@ -481,12 +487,12 @@ class Detector:
                              verdict.normalised))
         return readings, rest
 
-    def _gate(self, data: bytes, reports: list[tuple[int, int, int]], texts: list[str | None] | None = None,
-              verdicts: list[Any] | None = None) -> list[tuple[int, int, int]]:
+    def _gate(self, data: bytes, reports: list[tuple[int, int, int]], out: Candidates | None = None,
+              remember: bool = True) -> list[tuple[int, int, int]]:
         """Drop reports whose exact candidate fails its rule's validator (most hard negatives do), so
-        only lines with a plausible value are decoded and examined by stage 2. ``texts``, ``verdicts``:
-        when given, the candidate and verdict of each kept report are appended (``None`` for a generic
-        report)."""
+        only lines with a plausible value are decoded and examined by stage 2. Returns the reports kept,
+        or, with ``out``, adds each to it with its candidate and verdict (``None`` for a generic report)
+        and returns nothing. ``remember``: keep the verdicts for stage 2 (``scan_text`` of these values)."""
         kept = []
         patterns = self._patterns
         verdicts_seen = self._verdicts
@@ -494,31 +500,32 @@ class Detector:
         for rep in reports:
             to, pid, frm = rep
             if pid < 0 or frm < 0:
-                kept.append(rep)
-                if texts is not None and verdicts is not None:
-                    texts.append(None)
-                    verdicts.append(None)
+                if out is None:
+                    kept.append(rep)
+                else:
+                    out.add(to, pid, frm, None, None)
                 continue
             cand = candidate_text(data, frm, to)
             rule = patterns[pid][0]
             verdict = rule.validator(cand, rule.params)
             if verdict is not None:
-                kept.append(rep)
-                if texts is not None and verdicts is not None:
-                    texts.append(cand)
-                    verdicts.append(verdict)
-                if len(verdicts_seen) < 32768:
+                if out is None:
+                    kept.append(rep)
+                else:
+                    out.add(to, pid, frm, cand, verdict)
+                if remember and len(verdicts_seen) < 32768:
                     verdicts_seen[(rule.id, cand)] = verdict  # stage 2 reuses it instead of validating again
         return kept
 
-    def candidates(self, data: bytes) -> Candidates:
-        """Prefilter reports over ``data`` that survive the validator gate (see :class:`Candidates`)."""
+    def candidates(self, data: bytes, remember: bool = True) -> Candidates:
+        """Prefilter reports over ``data`` that survive the validator gate (see :class:`Candidates`).
+        ``remember``: keep the gate's verdicts for ``scan_text`` of these candidates (a caller that hands
+        most values on with ``Candidates.verdicts``, the SQL dump reader, needs not)."""
+        out = Candidates()
         reports = self.prefilter.reports(data)
-        if not reports:
-            return Candidates([])
-        texts: list[str | None] = []
-        verdicts: list[Any] = []
-        return Candidates(self._gate(data, reports, texts, verdicts), texts, verdicts)
+        if reports:
+            self._gate(data, reports, out, remember)
+        return out
 
     def scan_chunk(self, data: bytes, first_line: int = 1) -> list[Hit]:
         """Scan newline-aligned UTF-8 bytes; hits carry absolute 1-based line numbers."""

@@ -325,7 +325,8 @@ class SqlDumpReader(Reader):
         if self._structure:
             cands, ends = None, []
         else:
-            cands = self.prefilter.candidates(data) if self.prefilter is not None else None
+            # (values reach the scanner with their verdicts: the detector need not keep them for scan_text)
+            cands = self.prefilter.candidates(data, False) if self.prefilter is not None else None
             ends = cands.ends if cands is not None else None
         self._cands = cands  # the region parsers ask it which patterns reported a value
         self._extra = extra = self._extra_candidates(data) if ends is not None and not self._structure else []
