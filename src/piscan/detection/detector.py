@@ -465,20 +465,31 @@ class Detector:
         ctx = tuple(context)
         adjusted: dict[str, tuple[float, str | None, int | None]] = {}
         patterns = self._patterns
+        # with ``context`` fixed, whether a known verdict passes depends on its pattern, score adjustment
+        # and need of context only (the context adjustment is per rule): judged once per combination
+        passes: dict[tuple[int, float, bool], bool] = {}
         for i, v in enumerate(values):
             text: str = v[0]
             known = verdicts[i] if verdicts is not None else None
             if known is not None:
                 pid = v[4][0]
-                got = self._judge(pid, text, known, ctx, adjusted)
-            else:
-                if not _may_hold_value(text):
-                    continue  # scan_text: no hit
-                pid = _whole_cell_pattern(text, v[4])
-                if pid < 0 or not self._spans_cell(pid, text):
-                    rest.append(i)
+                key = (pid, known.score_delta, known.needs_context)
+                ok = passes.get(key)
+                if ok is None:
+                    ok = passes[key] = self._judge(pid, text, known, ctx, adjusted) is not None
+                if not ok:
                     continue
-                got = self._cell_verdict(pid, text, ctx, adjusted)
+                rule = patterns[pid][0]
+                readings.append((rule.entity, rule.masked or known.masked,
+                                 bool(known.attributes.get("weak_mask")), known.normalised))
+                continue
+            if not _may_hold_value(text):
+                continue  # scan_text: no hit
+            pid = _whole_cell_pattern(text, v[4])
+            if pid < 0 or not self._spans_cell(pid, text):
+                rest.append(i)
+                continue
+            got = self._cell_verdict(pid, text, ctx, adjusted)
             if got is None:
                 continue
             verdict = got[0]
