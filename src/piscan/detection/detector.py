@@ -394,13 +394,9 @@ class Detector:
         :meth:`detect` decides for its one candidate. ``adjusted``: context adjustments per rule of a
         caller that reads many cells with the same ``context`` (a whole-cell value sees no line text, so its
         adjustment depends on the rule and ``context`` only); ``None`` computes it here."""
-        rid = self._patterns[pid][0].id
-        key = (rid, text)
-        if key in self._verdicts:
-            verdict = self._verdicts.pop(key)
-        else:
-            rule = self._patterns[pid][0]
-            verdict = rule.validator(text, rule.params)
+        rule = self._patterns[pid][0]
+        key = (rule.id, text)
+        verdict = self._verdicts.pop(key) if key in self._verdicts else rule.validator(text, rule.params)
         if verdict is None:
             return None
         return self._judge(pid, text, verdict, context, adjusted)
@@ -470,29 +466,26 @@ class Detector:
         passes: dict[tuple[int, float, bool], bool] = {}
         for i, v in enumerate(values):
             text: str = v[0]
-            known = verdicts[i] if verdicts is not None else None
-            if known is not None:
+            verdict = verdicts[i] if verdicts is not None else None
+            if verdict is not None:
                 pid = v[4][0]
-                key = (pid, known.score_delta, known.needs_context)
+                key = (pid, verdict.score_delta, verdict.needs_context)
                 ok = passes.get(key)
                 if ok is None:
-                    ok = passes[key] = self._judge(pid, text, known, ctx, adjusted) is not None
+                    ok = passes[key] = self._judge(pid, text, verdict, ctx, adjusted) is not None
                 if not ok:
                     continue
-                rule = patterns[pid][0]
-                readings.append((rule.entity, rule.masked or known.masked,
-                                 bool(known.attributes.get("weak_mask")), known.normalised))
-                continue
-            if not _may_hold_value(text):
-                continue  # scan_text: no hit
-            pid = _whole_cell_pattern(text, v[4])
-            if pid < 0 or not self._spans_cell(pid, text):
-                rest.append(i)
-                continue
-            got = self._cell_verdict(pid, text, ctx, adjusted)
-            if got is None:
-                continue
-            verdict = got[0]
+            else:
+                if not _may_hold_value(text):
+                    continue  # scan_text: no hit
+                pid = _whole_cell_pattern(text, v[4])
+                if pid < 0 or not self._spans_cell(pid, text):
+                    rest.append(i)
+                    continue
+                got = self._cell_verdict(pid, text, ctx, adjusted)
+                if got is None:
+                    continue
+                verdict = got[0]
             rule = patterns[pid][0]
             readings.append((rule.entity, rule.masked or verdict.masked, bool(verdict.attributes.get("weak_mask")),
                              verdict.normalised))

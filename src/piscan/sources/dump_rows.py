@@ -65,6 +65,11 @@ def copy_text(field: bytes) -> str:
     return text
 
 
+def _one_report(ends: list[int], i: int, nxt: int) -> bool:
+    """Whether report ``i`` is the only one of the value that ends before ``nxt`` (reports in order)."""
+    return i + 1 == len(ends) or ends[i + 1] > nxt
+
+
 def value_patterns(ends: list[int], pids: list[int] | None, between: Any,
                    pats_of: Callable[[int, int], tuple[int, ...] | None], i: int, s: int,
                    nxt: int) -> tuple[int, ...] | None:
@@ -74,7 +79,7 @@ def value_patterns(ends: list[int], pids: list[int] | None, between: Any,
     without, ``pats_of(s, nxt - 1)``."""
     if pids is None:
         return pats_of(s, nxt - 1)
-    if i + 1 == len(ends) or ends[i + 1] > nxt:
+    if _one_report(ends, i, nxt):
         pid = pids[i]
         return None if pid < 0 else (pid,)
     return between(s, nxt)
@@ -137,8 +142,8 @@ def read_by_position(parts: list[bytes], starts: list[int], ends: list[int], lo:
         text = mysql_value(raw, 0)[0] if kind == MYSQL else copy_text(raw)
         pats = value_patterns(ends, pids, between, pats_of, i, s, nxt)
         verdict = None
-        if texts is not None and verdicts is not None and pats is not None and len(pats) == 1 \
-                and (i + 1 == len(ends) or ends[i + 1] > nxt) and texts[i] == text:
+        # (the gate gave a candidate text only to reports of one pattern, so ``pats`` is that pattern)
+        if texts is not None and verdicts is not None and texts[i] == text and _one_report(ends, i, nxt):
             verdict = verdicts[i]
         found[ci].append((text, None, None, None, pats))
         where[ci].append(k)

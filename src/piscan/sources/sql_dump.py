@@ -819,13 +819,18 @@ class SqlDumpReader(Reader):
         """Count the ``\\N`` fields per column of COPY rows ``data[rs:re_]`` with C-level splits
         (:func:`copy_fields`) when every line has ``len(nulls)`` fields and ends with a newline (no CR);
         ``False`` (nothing counted) otherwise."""
-        ncols = len(nulls)
-        fields = copy_fields(data[rs:re_], ncols)
+        fields = copy_fields(data[rs:re_], len(nulls))
         if fields is None:
             return False
+        SqlDumpReader._field_nulls(fields, nulls)
+        return True
+
+    @staticmethod
+    def _field_nulls(fields: list[bytes], nulls: list[int]) -> None:
+        """Add the ``\\N`` fields per column of COPY ``fields`` (row by row, ``len(nulls)`` per row) to ``nulls``."""
+        ncols = len(nulls)
         for i in range(ncols):
             nulls[i] += fields[i::ncols].count(b"\\N")
-        return True
 
     @staticmethod
     def _copy_edge_nulls(data: bytes, rs: int, re_: int, nulls: list[int]) -> bool:
@@ -909,8 +914,7 @@ class SqlDumpReader(Reader):
             fields = (self._copy_fields(data, rs, re_, ncols)
                       if ends is not None and self._has_hit(ends, rs, re_) else None)
             if fields is not None:
-                for i in range(ncols):
-                    nulls[i] += fields[i::ncols].count(b"\\N")
+                self._field_nulls(fields, nulls)
             elif (b"\\N" in data[rs:re_] if re_ - rs < (1 << 16) else data.find(b"\\N", rs, re_) != -1) \
                     and not self._copy_edge_nulls(data, rs, re_, nulls) and not self._copy_nulls(data, rs, re_, nulls):
                 for m in _COPY_NULL.finditer(data, rs, re_):
