@@ -51,6 +51,24 @@ def test_exact_below_and_above_the_limit(small_limits: None) -> None:
     assert not _runs_on_disk()
 
 
+def test_spilled_without_runs_counts_the_buffer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the set's limit but short of a run: the values wait in the buffer and are counted there
+    (the common PI-dense column just past the limit); adding more then spills runs, still exact."""
+    monkeypatch.setattr(distinct, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(distinct, "RUN_SIZE", 1_000)
+    rng = random.Random(13)
+    vals = _values(rng, 600, 400)
+    d = DistinctSet()
+    d.update(vals)
+    assert d.spilled and not d._runs
+    assert len(d) == len(set(vals))
+    more = _values(rng, 3_000, 5_000)
+    d.update(more)
+    assert d._runs
+    assert len(d) == len(set(vals) | set(more))
+    d.close()
+
+
 def test_merging_parts_as_the_jobs_do(small_limits: None) -> None:
     """Parts are pickled back from workers (their run files change owner) and OR-ed into the parent."""
     rng = random.Random(11)

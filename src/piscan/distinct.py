@@ -150,7 +150,11 @@ class DistinctSet:
     def _count(self) -> int:
         buf = self._buf
         assert buf is not None
-        pending = sorted(set(buf))
+        held = set(buf)
+        if not self._runs:  # all values are in the buffer (fewer than RUN_SIZE, or no disk): count them
+            return len(held)
+        pending = sorted(held)
+        del held
         bounds = _bounds(pending)
         files = [open(path, "rb") for path, _ in self._runs]  # noqa: SIM115 (closed below)
         try:
