@@ -105,6 +105,11 @@ def found(text: str) -> list[tuple[str, str, bool]]:
     "护照 E12345678",
     "6.22202E+18",  # Excel scientific notation of a card: the digits are gone
     "卡号 4111111111111111",  # well-known Visa test PAN, no Chinese BIN: out of CN_BANK_CARD scope
+    # dash-joined runs longer than a grouped value: one token, not a value and a tail
+    "ticket 138-1234-5678-9012 opened",
+    "TK 139-8765-4321-0 closed",
+    "ref 6222-0202-0011-2230-4460-1",
+    "档案号 110105-19491231-002X-07",
 ])
 def test_real_world_hard_negatives_are_silent(text):
     assert found(text) == []
@@ -114,6 +119,10 @@ def test_real_world_hard_negatives_are_silent(text):
     ("手机 (+86)138-1234-5678", [(MOB, "138-1234-5678", False)]),
     ("Mobile: +86 (0) 13812345678", [(MOB, PHONE, False)]),
     ("+86-138-1234-5678", [(MOB, "+86-138-1234-5678", False)]),
+    # a dash or space after a grouped value, then no digit: still the value
+    ("电话 138-1234-5678-转8001", [(MOB, "138-1234-5678", False)]),
+    ("手机 138 1234 5678 2 次未接", [(MOB, "138 1234 5678", False)]),
+    ("卡号 6222-0202-0011-2233-446 (工行)", [(CRD, "6222-0202-0011-2233-446", False)]),
     ("(86)13812345678", [(MOB, PHONE, False)]),
     ("86 13812345678", [(MOB, "86 13812345678", False)]),
     ('<a href="tel:+8613812345678">拨打</a>', [(MOB, "+8613812345678", False)]),
