@@ -22,6 +22,7 @@ from piscan.fingerprint import Fingerprinter, load_key
 from piscan.sources.base import Cell, CellBatch, Chunk, SourceError
 from piscan.sources.live_db import safe_url
 from piscan.sources.registry import open_readers
+from piscan.sources.sql_common import as_written
 from piscan.sources.text import first_invalid_line, invalid_utf8_reason
 from piscan.sources.walk import WalkOptions, is_url
 from piscan.sources.walk import iter_targets as walk_targets
@@ -120,6 +121,22 @@ class FindingBuilder:
         )
 
 
+def place_as_written(hits: list[Hit], text: str, offset: int, written: str | None) -> None:
+    """Move ``hits`` in value ``text`` (at column ``offset`` of its line; ``scan_text`` added it) to where the
+    input writes them, when it writes the value escaped (``Cell.written``): each escape or doubled quote
+    before a hit shifts it, and a newline written as it is moves it to a later line."""
+    if written is None:
+        return
+    for h in hits:
+        lines, s, e, fresh = as_written(text, h.start - offset, h.end - offset, written)
+        if fresh:
+            h.start, h.end = s, e
+        else:
+            h.start, h.end = offset + s, offset + e
+        if lines and h.line is not None:
+            h.line += lines
+
+
 def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprinter) -> None:
     """Count a hit that its asset ``a`` will not list (``acc.full(a)``: the listing cap is reached) without
     building its Finding: the statistics need only its entity, masking, person fingerprint and evidence
@@ -167,6 +184,7 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
     a = None  # looked up at the first hit: a column whose candidates all fail is not an asset
     values = batch.values
     locate = batch.locate
+    written = batch.written
     for i, (text, line, offset, row, patterns) in enumerate(values):
         if locate is not None:
             line, offset, row = locate(i)
@@ -174,10 +192,14 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
         if hits:
             if a is None:
                 a = acc.asset(display, table, column)
+            placed = written is None
             for hit in hits:
                 if acc.full(a):
                     count_unlisted(acc, a, hit, fingerprinter)
                     continue
+                if not placed:
+                    place_as_written(hits, text, offset or 0, written)
+                    placed = True
                 f = located(hit, display, table, column, row)
                 if acc.record(a, f):
                     listed.append(f)
@@ -270,6 +292,7 @@ def _worker_dump(task: tuple) -> tuple:
                 nbytes += len(cell.text)
                 hits = scan_text(cell.text, context=cell.context, line=cell.line, offset=cell.offset or 0,
                                  only=cell.patterns)
+                place_as_written(hits, cell.text, cell.offset or 0, cell.written)
                 for i, h in enumerate(hits):
                     f = located(h, display, cell.table, cell.column, cell.row)
                     if acc.add(f):
@@ -448,6 +471,7 @@ class Scanner:
             cell_counts[ck] = cell_counts.get(ck, 0) + 1
         hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
                                        offset=item.offset or 0, only=item.patterns)
+        place_as_written(hits, item.text, item.offset or 0, item.written)
         for k, hit in enumerate(hits):
             f = self.build(hit, display, item)
             self._emit(result.findings, f)

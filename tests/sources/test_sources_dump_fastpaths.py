@@ -34,11 +34,11 @@ def _general(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(SqlDumpReader, "_row_values", lambda *a: None)
     monkeypatch.setattr(SqlDumpReader, "_copy_fields", staticmethod(lambda *a: None))
 
-    def flush(t, found, out):
+    def flush(t, found, out, written):
         for ci, values in enumerate(found):
             col = t.columns[ci]
             out.extend(Cell(text, line=line, offset=off, table=t.name, column=col, row=row, context=(col,),
-                            patterns=pats) for text, line, off, row, pats in values)
+                            patterns=pats, written=written) for text, line, off, row, pats in values)
 
     monkeypatch.setattr(SqlDumpReader, "_flush", staticmethod(flush))
 

@@ -51,6 +51,9 @@ class Cell:
     context: tuple[str, ...] = ()  # extra context words (column name, key path, header)
     extra: dict[str, Any] = field(default_factory=dict)
     patterns: tuple[int, ...] | None = None  # rule patterns a prefilter reported for it (None = all)
+    #: how the input writes ``text`` when not as it is (a dump's escaped strings: ``as_written`` styles in
+    #: :mod:`piscan.sources.sql_common`); a finding's columns then count the escapes before it
+    written: str | None = None
 
 
 #: a primary key of at most this many digits is shown as a finding's ``row``; a longer one may itself be PI
@@ -79,6 +82,8 @@ class CellBatch:
     #: when set, per value the gate's verdict of its one report when that report's candidate is the whole
     #: text, else ``None`` (``Detector.whole_cells`` then reads the value without validating it again)
     verdicts: list[Any] | None = None
+    #: :attr:`Cell.written` of every value
+    written: str | None = None
 
     def where(self, i: int) -> tuple[int | None, int | None, Any]:
         """``(line, offset, row)`` of ``values[i]``."""
@@ -92,7 +97,8 @@ class CellBatch:
         for i, v in enumerate(self.values):
             line, offset, row = self.where(i)
             text, patterns = v[0], v[4]
-            yield Cell(text, line=line, offset=offset, table=t, column=c, row=row, context=ctx, patterns=patterns)
+            yield Cell(text, line=line, offset=offset, table=t, column=c, row=row, context=ctx, patterns=patterns,
+                       written=self.written)
 
 
 class Reader:

@@ -9,3 +9,4 @@ from piscan.sources.sql_dump import SqlDumpReader
 class PgDumpReader(SqlDumpReader):
     kind = "pg_dump"
     dialect = "std"
+    written = "std"

@@ -270,3 +270,41 @@ def unescape_copy(s: str) -> str:
         return _COPY_ESC.get(e, e)
 
     return _COPY_ESC_RX.sub(rep, s) if "\\" in s else s
+
+
+
+#: characters a dump writes as two inside a value (an escape, or a doubled quote), by how it writes strings:
+#: ``mysql`` mysqldump's backslash escapes, ``copy`` pg_dump's COPY fields, ``std`` standard SQL (pg_dump
+#: ``--inserts``: quotes doubled, newlines written as they are, so a value spans lines), ``sqlite`` the
+#: sqlite3 shell's ``.dump`` (quotes doubled, newlines written ``\n`` inside ``replace(…)``)
+_WRITTEN_TWICE = {
+    "mysql": frozenset("\0\n\r\\'\"\x1a"),
+    "copy": frozenset("\\\n\r\t\b\f\v"),
+    "std": frozenset("'"),
+    "sqlite": frozenset("'\n\r"),
+}
+
+
+def as_written(text: str, start: int, end: int, style: str) -> tuple[int, int, int, bool]:
+    r"""Where ``text[start:end]``, part of an unescaped dump value, is in the dump as written:
+    ``(lines down, start, end, from_line_start)``. Columns count from the value's first character, or from
+    the start of the line ``lines down`` when ``from_line_start`` (a standard SQL string with newlines in it).
+
+    Exact for values as their dumper writes them (mysqldump, pg_dump, sqlite3); a hand-written escape the
+    dumper would not write (MySQL ``\t``) or a hex literal (``0x…``) still shifts the columns.
+
+    >>> as_written("O'Brien 13812345678", 8, 19, "mysql")
+    (0, 9, 20, False)
+    >>> as_written("line1\nline2 13812345678", 12, 23, "std")
+    (1, 6, 17, True)
+    >>> as_written('{"a": "13812345678"}', 7, 18, "mysql")
+    (0, 10, 21, False)
+    """
+    twice = _WRITTEN_TWICE[style]
+    lines, base, fresh = 0, 0, False
+    if style == "std" and "\n" in text[:start]:
+        lines = text.count("\n", 0, start)
+        base, fresh = text.rfind("\n", 0, start) + 1, True
+    s = start - base + sum([1 for c in text[base:start] if c in twice])
+    e = s + end - start + sum([1 for c in text[start:end] if c in twice])
+    return lines, s, e, fresh

@@ -140,6 +140,7 @@ def copy_end(data: bytes, pos: int) -> int:
 class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
+    written = "mysql"  # how INSERT strings are escaped (see sql_common.as_written)
 
     def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
         super().__init__(path, display_path, opener=opener)
@@ -633,7 +634,7 @@ class SqlDumpReader(Reader):
                         off = col_of(s + (q + 1 if q >= 0 else 0))
                         found[ci].append((text, line_at(s), off, key, pats))
                 row = []
-        self._flush(t, found, out)
+        self._flush(t, found, out, self.written)
 
     def _mysql_rows_by_position(self, data: bytes, rs: int, re_: int, parts: list[bytes], t: TableInfo,
                                 row_base: int, ends: list[int], out: list, line_at) -> bool:
@@ -672,7 +673,7 @@ class SqlDumpReader(Reader):
             if values:
                 col = t.columns[ci]
                 out.append(CellBatch(t.name, col, (col,), values, functools.partial(locate, where[ci]),
-                                     known[ci]))
+                                     known[ci], "copy" if kind == COPY else self.written))
 
     def _mysql_locate(self, data: bytes, parts: list[bytes], pstarts: list[int], period: int, pk_i: int | None,
                       line0: int, row_base: int, where: list[int], i: int) -> tuple[int, int, Any]:
@@ -756,11 +757,11 @@ class SqlDumpReader(Reader):
             found[ci].append((text, line, off, key, pats))
 
     @staticmethod
-    def _flush(t: TableInfo, found: list[list[tuple]], out: list) -> None:
+    def _flush(t: TableInfo, found: list[list[tuple]], out: list, written: str) -> None:
         for ci, values in enumerate(found):
             if values:
                 col = t.columns[ci]
-                out.append(CellBatch(t.name, col, (col,), values))
+                out.append(CellBatch(t.name, col, (col,), values, written=written))
 
     def _count_rows(self, data: bytes, rs: int, re_: int, t: TableInfo, values: bool = False) -> list[bytes] | bool:
         """Count the rows and per-column NULLs of MySQL values ``data[rs:re_]`` when every row is written
@@ -992,4 +993,4 @@ class SqlDumpReader(Reader):
                     pos = fs
                 pats = None if hit_ks is None else self._value_pats(cands, pids, ends, k, fs, starts[ci + 1])
                 found[ci].append((text, ln, off, key, pats))
-        self._flush(t, found, out)
+        self._flush(t, found, out, "copy")

@@ -9,3 +9,4 @@ from piscan.sources.sql_dump import SqlDumpReader
 class SqliteDumpReader(SqlDumpReader):
     kind = "sqlite_dump"
     dialect = "std"
+    written = "sqlite"
