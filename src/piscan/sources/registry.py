@@ -51,6 +51,7 @@ _TEXT_EXT = (".toml", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", "
 #: what a JSON document can start with: an object, or an array of values
 _JSON_START = re.compile(rb'\{|\[\s*(?:[\[{"\]\-0-9]|true|false|null)')
 _SQL_INSERT = re.compile(rb"^(?:INSERT|REPLACE)\s+INTO\s+(\S)", re.M | re.I)
+_COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
 
 
 def sniff_kind(name: str, head: bytes) -> str:
@@ -62,11 +63,14 @@ def sniff_kind(name: str, head: bytes) -> str:
     text = head[:65536]
     if b"-- MySQL dump" in text or b"-- MariaDB dump" in text:
         return "mysqldump"
-    if b"-- PostgreSQL database dump" in text or re.search(rb"^COPY \S+ .*FROM stdin;", text, re.M):
+    # the multi-line regexes cost ~11 ns a byte (sre tries every line start): a literal search first, which
+    # keeps a folder of small text files from paying ~0.25 ms per file
+    if b"-- PostgreSQL database dump" in text or (b"COPY " in text and _COPY_FROM_STDIN.search(text)):
         return "pg_dump"
     if text.startswith(b"PRAGMA foreign_keys=OFF;") or (b"BEGIN TRANSACTION;" in text[:200]):
         return "sqlite_dump"
-    m = _SQL_INSERT.search(text)
+    low_text = text.lower()
+    m = _SQL_INSERT.search(text) if b"insert" in low_text or b"replace" in low_text else None
     if m or low.endswith(".sql"):
         if (m and m.group(1) == b"`") or b"ENGINE=" in text:
             return "mysqldump"
