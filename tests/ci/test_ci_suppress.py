@@ -77,3 +77,29 @@ def test_inline_ignore_text_and_sql(cli, tmp_path):
     assert json.loads(r.stdout)["suppressed"]["inline"] == 3
     r2 = cli("scan", tmp_path, "--format", "json", "--no-inline-ignore")
     assert len(_findings(r2)) == 6
+
+
+def test_inline_ignore_marker_across_a_read_block(tmp_path):
+    """Files without the marker are skipped after a block search; the search still sees a marker that
+    straddles two 1 MiB blocks, and one past the first block, in plain and gzip files."""
+    import gzip
+
+    from piscan.ci import inline
+    from piscan.findings import Finding
+
+    pad = "x" * ((1 << 20) - 26) + "\n"  # line 2's marker starts 6 bytes before the first block ends
+    lines = [pad, f"手机 {RAW_PHONE} piscan:ignore\n", f"手机 {RAW_PHONE}\n"]
+    plain, packed, clean = tmp_path / "a.log", tmp_path / "b.log.gz", tmp_path / "c.log"
+    plain.write_text("".join(lines), encoding="utf-8")
+    packed.write_bytes(gzip.compress("".join(lines).encode("utf-8")))
+    clean.write_text(pad + lines[2] * 2, encoding="utf-8")
+    assert inline._has_marker(str(plain)) and inline._has_marker(str(packed))
+    assert not inline._has_marker(str(clean))
+
+    def found(path: str, line: int) -> Finding:
+        return Finding("CNPI002", "CN_MOBILE_PHONE", path, line, 3, 14, False, 0.9, "手机 138****5678", "f" * 32)
+
+    fs = {"a.log": str(plain), "b.log.gz": str(packed), "c.log": str(clean)}
+    kept, n = inline.apply([found(p, k) for p in fs for k in (2, 3)], fs)
+    assert n == 2
+    assert sorted((f.path, f.line) for f in kept) == [("a.log", 3), ("b.log.gz", 3), ("c.log", 2), ("c.log", 3)]

@@ -20,10 +20,26 @@ MARKER = re.compile(r"piscan:ignore(?:[ \t]+([A-Z][A-Z0-9_]*(?:[ \t]*,[ \t]*[A-Z
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 
 
-def _lines(fs_path: str) -> Iterator[bytes]:
+def _open(fs_path: str):
     opener = next((o for ext, o in _OPENERS.items() if fs_path.endswith(ext)), open)
-    with opener(fs_path, "rb") as fh:
+    return opener(fs_path, "rb")
+
+
+def _lines(fs_path: str) -> Iterator[bytes]:
+    with _open(fs_path) as fh:
         yield from fh
+
+
+def _has_marker(fs_path: str) -> bool:
+    """Whether the file holds ``piscan:ignore`` anywhere: a search of 1 MiB blocks (most files have none,
+    and walking their lines in Python cost more than the search)."""
+    tail = b""
+    with _open(fs_path) as fh:
+        while block := fh.read(1 << 20):
+            if b"piscan:ignore" in tail + block[:12] or b"piscan:ignore" in block:
+                return True
+            tail = block[-12:]
+    return False
 
 
 def _scopes(line: str) -> list[set[str] | None]:
@@ -48,6 +64,8 @@ def apply(findings: list[Finding], fs_paths: dict[str, str]) -> tuple[list[Findi
     for path, wanted in by_path.items():
         last = max(wanted)
         try:
+            if not _has_marker(fs_paths[path]):
+                continue
             for n, raw in enumerate(_lines(fs_paths[path]), 1):
                 if n in wanted and b"piscan:ignore" in raw:
                     ignored_lines[(path, n)] = _scopes(raw.decode("utf-8", "replace"))
