@@ -39,6 +39,9 @@ class ScanOptions:
     input_type: str | None = None
     today: _dt.date | None = None
     parallel_min_bytes: int = 32 << 20  # files smaller than this are scanned in-process
+    # with jobs > 1, a run of at least this many consecutive smaller files is scanned across processes, a
+    # file each (a folder of many small files otherwise scans on one core)
+    parallel_min_files: int = 4
     app_type: str | None = None  # app manifests: 2021 necessary-PI app type (number 1-39 or slug)
     # CI hooks (see docs/ci.md): restrict the walk to some files, report progress, regulator audit key
     path_filter: Callable[[str], bool] | None = None  # called with the filesystem path; False = skip
@@ -306,6 +309,24 @@ def _worker_dump(task: tuple) -> tuple:
     return acc, listed, reader.column_values(), rows, reader.end_state, faulted, nbytes
 
 
+def _worker_files(task: list[tuple[str, str]]) -> tuple[Accumulator, list[Finding], list[ScanError],
+                                                        list[dict[str, Any]], dict, list[int]]:
+    """Scan a batch of whole (small) files in a worker, one after the other, as :meth:`Scanner.scan_file`
+    would in the parent: their asset statistics (each file its own assets, in order), the findings they
+    list (at most the cap per asset), their scan errors, ``inputs`` entries and values read per column,
+    and the characters scanned in each file. The parent merges batches in walk order. (A batch, not a file,
+    per task: a small file scans in ~0.5 ms, and passing each file's results on its own cost ~30% more.)"""
+    assert _PARENT is not None
+    part = ScanResult()
+    _PARENT.assets = Accumulator(_PARENT.assets.cap)  # this worker's own: the parent's stays in the parent
+    sizes = []
+    for path, display in task:
+        before = part.bytes_scanned
+        _PARENT.scan_file_here(path, display, part)
+        sizes.append(part.bytes_scanned - before)
+    return _PARENT.assets, part.findings, part.errors, part.inputs, part.column_values, sizes
+
+
 def _sha256_file(path: str, out: list[str]) -> None:
     from piscan.digest import sha256_file
 
@@ -383,6 +404,10 @@ class Scanner:
             if kind is not None:
                 self._scan_parallel_dump(path, display, kind, size, jobs, result)
                 return
+        self.scan_file_here(path, display, result)
+
+    def scan_file_here(self, path: str, display: str, result: ScanResult) -> None:
+        """Scan ``path`` in this process, reader by reader (a zip archive has one per member)."""
         try:
             for reader in open_readers(path, display, self.options.input_type, self.reader_options,
                                        self.options.max_file_size):
@@ -391,6 +416,44 @@ class Scanner:
             result.errors.append(ScanError(display, str(exc)))
         except SourceError as exc:
             result.errors.append(ScanError(display, exc.reason, exc.kind))
+
+    def _small(self, path: str) -> bool:
+        """Whether ``path`` is a file that :meth:`scan_file` would scan in this process, alone."""
+        try:
+            return os.path.isfile(path) and os.path.getsize(path) < self.options.parallel_min_bytes
+        except OSError:
+            return False
+
+    def _scan_files_parallel(self, files: list[tuple[str, str]], result: ScanResult) -> None:
+        """Scan small files across the worker processes, one file a task, and take their results in walk
+        order: the same findings, counts, listing, errors and inputs as scanning them here one by one."""
+        pool = self._pool_for_workers()
+        progress = self.options.progress
+        jobs = self.options.jobs or os.cpu_count() or 1
+        # batches of ~1 MB or 32 files, and at least four batches a worker while there are files enough
+        per = max(1, min(32, len(files) // (jobs * 4)))
+        batches: list[list[tuple[str, str]]] = []
+        size = 0
+        for item in files:
+            if not batches or len(batches[-1]) >= per or size >= 1 << 20:
+                batches.append([])
+                size = 0
+            batches[-1].append(item)
+            size += os.path.getsize(item[0]) if os.path.isfile(item[0]) else 0
+        for batch, (part, found, errors, inputs, values, sizes) in zip(
+                batches, pool.imap(_worker_files, batches), strict=True):
+            listed: dict[tuple, list[Finding]] = {}
+            for f in found:
+                listed.setdefault((f.path, f.table, f.column) if f.column else (f.path, None, None), []).append(f)
+            result.findings.extend(self.assets.merge(part, listed))
+            result.errors.extend(errors)
+            result.inputs.extend(inputs)
+            for key, n in values.items():
+                result.column_values[key] = result.column_values.get(key, 0) + n
+            result.bytes_scanned += sum(sizes)
+            if progress is not None:
+                for (_path, display), n in zip(batch, sizes, strict=True):
+                    progress(display, n)
 
     def scan_url(self, url: str, result: ScanResult) -> None:
         from piscan.sources.live_db import LiveDbReader
@@ -597,6 +660,12 @@ class Scanner:
         meta["rows_scanned"] = rows_scanned
         result.inputs.append({"path": display, "type": kind, **meta})
 
+    def _scan_one(self, path: str, display: str, result: ScanResult) -> None:
+        before = result.bytes_scanned
+        self.scan_file(path, display, result)
+        if self.options.progress is not None:
+            self.options.progress(display, result.bytes_scanned - before)
+
     def _walk_options(self) -> WalkOptions:
         o = self.options
         return WalkOptions(include=o.include, exclude=o.exclude, gitignore=o.gitignore,
@@ -617,17 +686,32 @@ class Scanner:
         self.assets = Accumulator(self.options.max_findings_per_asset)
         try:
             keep = self.options.path_filter
-            for path, display in walk_targets(targets, result.errors, self._walk_options()):
+            jobs = self.options.jobs or os.cpu_count() or 1
+            todo = list(walk_targets(targets, result.errors, self._walk_options()))
+            i = 0
+            while i < len(todo):
+                path, display = todo[i]
+                i += 1
                 if is_url(path):
                     self.scan_url(path, result)
                     continue
                 if keep is not None and not keep(path):
                     continue
                 result.fs_paths[display] = path
-                before = result.bytes_scanned
-                self.scan_file(path, display, result)
-                if self.options.progress is not None:
-                    self.options.progress(display, result.bytes_scanned - before)
+                if jobs > 1 and self._small(path):
+                    run = [(path, display)]
+                    while i < len(todo) and not is_url(todo[i][0]) and self._small(todo[i][0]):
+                        if keep is None or keep(todo[i][0]):
+                            result.fs_paths[todo[i][1]] = todo[i][0]
+                            run.append(todo[i])
+                        i += 1
+                    if len(run) >= self.options.parallel_min_files:
+                        self._scan_files_parallel(run, result)
+                        continue
+                    for p, d in run:
+                        self._scan_one(p, d, result)
+                    continue
+                self._scan_one(path, display, result)
         finally:
             self.close()
         result.engine = self.detector.prefilter.name
