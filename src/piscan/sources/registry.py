@@ -137,14 +137,27 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     class sets ``accepts_options = True`` (the app-manifest readers). ``max_bytes`` (``--max-file-size``)
     bounds what a compressed file or a zip member may expand to: the reader stops there with a scan error.
     """
+    # one read of the head says both the compression and, for a plain file, the type (a folder of small
+    # files paid five opens a file for them)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        head = b""
+    comp = sniff_compression(head)
     # APK and IPA files are zip archives too, but they are app packages read by the manifest readers
-    comp = compression_of(path)
-    if comp != "zip" or (type_override is None and detect_manifest_kind(path)):
+    manifest = detect_manifest_kind(path) if type_override is None else None
+    if comp != "zip" or manifest:
         opener = None
-        if max_bytes is not None and comp in ("gz", "bz2", "xz", "zst"):
+        kind = type_override or manifest
+        if comp is None and head:
+            def opener() -> BinaryIO:  # (Reader.open_binary reports OSError)
+                return open(path, "rb")
+            kind = kind or sniff_kind(path, head)
+        elif max_bytes is not None and comp in ("gz", "bz2", "xz", "zst"):
             def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
-        yield open_reader(path, display_path, type_override, opener=opener, options=options)
+        yield open_reader(path, display_path, kind, opener=opener, options=options)
         return
     try:
         zf = zipfile.ZipFile(path)
