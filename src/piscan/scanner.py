@@ -22,7 +22,6 @@ from piscan.fingerprint import Fingerprinter, load_key
 from piscan.sources.base import Cell, CellBatch, Chunk, SourceError
 from piscan.sources.live_db import safe_url
 from piscan.sources.registry import open_readers
-from piscan.sources.sql_common import as_written
 from piscan.sources.text import first_invalid_line, invalid_utf8_reason
 from piscan.sources.walk import WalkOptions, is_url
 from piscan.sources.walk import iter_targets as walk_targets
@@ -130,6 +129,8 @@ def place_as_written(hits: list[Hit], text: str, offset: int, written: str | Non
     before a hit shifts it, and a newline written as it is moves it to a later line."""
     if written is None:
         return
+    from piscan.sources.sql_common import as_written
+
     for h in hits:
         lines, s, e, fresh = as_written(text, h.start - offset, h.end - offset, written)
         if fresh:

@@ -9,7 +9,6 @@ Kinds (``--type`` values): ``android-manifest``, ``apk``, ``ios-plist``, ``ipa``
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -20,10 +19,8 @@ from piscan.findings import Finding
 from piscan.sources.base import Reader, SourceError
 from piscan.sources.manifests import android, harmony, ios, wechat
 from piscan.sources.manifests.archive import Archive
+from piscan.sources.manifests.detect import SNIFF_LIMIT, detect_manifest_kind  # noqa: F401 (re-exported)
 from piscan.sources.manifests.model import MAX_MANIFEST_BYTES, Manifest, ManifestError
-
-#: config.json / app.json larger than this are not sniffed as manifests (they stay plain text/JSON)
-SNIFF_LIMIT = 2 << 20
 
 
 class ManifestReader(Reader):
@@ -191,45 +188,3 @@ MANIFEST_READERS: dict[str, type[Reader]] = {
     r.kind: r for r in (AndroidManifestReader, ApkReader, InfoPlistReader, IpaReader, HarmonyReader,
                         WechatAppReader)
 }
-
-
-def _sniff_json(path: str, markers: tuple[str, ...]) -> Any:
-    """Parsed JSON of a small file; for invalid JSON that still names a marker key, ``"invalid"``
-    (so the manifest reader reports the syntax error instead of the file passing as plain text)."""
-    try:
-        if os.path.getsize(path) > SNIFF_LIMIT:
-            return None
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return None
-    from piscan.sources.manifests.model import decode_text
-
-    text = decode_text(data)
-    try:
-        return json.loads(text)
-    except (ValueError, RecursionError):
-        return "invalid" if any(f'"{m}"' in text for m in markers) else None
-
-
-def detect_manifest_kind(path: str) -> str | None:
-    """The manifest kind of ``path`` by file name (and content for config.json / app.json), else None."""
-    name = os.path.basename(path)
-    lower = name.lower()
-    if name == "AndroidManifest.xml":
-        return "android-manifest"
-    if lower.endswith(".apk"):
-        return "apk"
-    if name == "Info.plist":
-        return "ios-plist"
-    if lower.endswith(".ipa"):
-        return "ipa"
-    if name == "module.json5":
-        return "harmony-module"
-    if name == "config.json":
-        obj = _sniff_json(path, ("reqPermissions", "requestPermissions"))
-        return "harmony-module" if obj == "invalid" or harmony.is_harmony_config(obj) else None
-    if name == "app.json":
-        obj = _sniff_json(path, ("pages", "requiredPrivateInfos"))
-        return "wechat-app" if obj == "invalid" or wechat.is_miniprogram_app_json(obj) else None
-    return None
