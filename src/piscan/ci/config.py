@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import yaml
 
 from piscan import yamlio
 
@@ -69,7 +68,7 @@ def _load_file(path: Path) -> tuple[dict[str, Any], bytes]:
             data = data.get("tool", {}).get("piscan", {}) if path.name == "pyproject.toml" else data
         else:
             data = yamlio.load(raw) or {}
-    except (tomllib.TOMLDecodeError, yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (tomllib.TOMLDecodeError, yamlio.YAMLError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config {path}: not valid YAML/TOML: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"config {path}: expected a mapping at the top level")

@@ -51,7 +51,7 @@ class AppType:
 @lru_cache(maxsize=4)
 def load_app_types(path: str | None = None) -> tuple[AppType, ...]:
     p = Path(path) if path else rules_dir() / "app-types.yaml"
-    doc = yamlio.load(p.read_text(encoding="utf-8"))
+    doc = yamlio.load(p.read_text(encoding="utf-8"), cached=True)
     out = []
     for t in doc["types"]:
         out.append(AppType(int(t["id"]), t["slug"], t["slug_en"], t["zh"], t["en"], t.get("function", ""),
@@ -107,7 +107,7 @@ class CheckConfig:
 @lru_cache(maxsize=4)
 def load_check_config(path: str | None = None) -> CheckConfig:
     p = Path(path) if path else rules_dir() / "app-checks.yaml"
-    return CheckConfig(yamlio.load(p.read_text(encoding="utf-8")))
+    return CheckConfig(yamlio.load(p.read_text(encoding="utf-8"), cached=True))
 
 
 _PUNCT = re.compile(r"[\s\W_]+$|^[\s\W_]+", re.U)

@@ -190,35 +190,29 @@ class _DbCache:
 
         self._hs = hyperscan
         h = hashlib.sha256(repr((getattr(hyperscan, "__version__", ""), patterns, flags)).encode())
-        root = os.environ.get("PISCAN_CACHE_DIR") or os.path.join(
-            os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "piscan")
-        self.path = None if root == "off" else os.path.join(root, f"hs-{h.hexdigest()[:32]}.db")
+        self.name = f"hs-{h.hexdigest()[:32]}.db"
 
     def load(self) -> tuple[object, set[int]] | None:
-        if self.path is None:
+        from piscan import cache
+
+        blob = cache.read(self.name)
+        if blob is None or not blob.startswith(self.MAGIC):
             return None
         try:
-            with open(self.path, "rb") as fh:
-                blob = fh.read()
-            if not blob.startswith(self.MAGIC):
-                return None
             header, _, body = blob[len(self.MAGIC):].partition(b"\n")
             loose = {int(x) for x in header.split(b",") if x}
             return self._hs.loadb(body, mode=self._hs.HS_MODE_BLOCK), loose
-        except Exception:  # missing, unreadable, damaged or incompatible: compile instead
+        except Exception:  # damaged or incompatible: compile instead
             return None
 
     def store(self, db: object, loose: set[int]) -> None:
-        if self.path is None:
-            return
+        from piscan import cache
+
         try:
-            os.makedirs(os.path.dirname(self.path), mode=0o700, exist_ok=True)
-            tmp = f"{self.path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as fh:
-                fh.write(self.MAGIC + ",".join(map(str, sorted(loose))).encode() + b"\n" + self._hs.dumpb(db))
-            os.replace(tmp, self.path)  # atomic: parallel scans never read half a file
+            blob = self.MAGIC + ",".join(map(str, sorted(loose))).encode() + b"\n" + self._hs.dumpb(db)
         except Exception:
             return
+        cache.write(self.name, blob)
 
 
 class _UnionPrefilter(Prefilter):

@@ -93,7 +93,7 @@ class PermissionMap:
 @lru_cache(maxsize=4)
 def load_permission_map(path: str | None = None) -> PermissionMap:
     p = Path(path) if path else rules_dir() / "app-permissions.yaml"
-    return PermissionMap(yamlio.load(p.read_text(encoding="utf-8")), p.name)
+    return PermissionMap(yamlio.load(p.read_text(encoding="utf-8"), cached=True), p.name)
 
 
 def line_note(manifest: Manifest) -> str | None:

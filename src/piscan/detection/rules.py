@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from piscan import yamlio
 from piscan.detection.validators import get_validator
 from piscan.detection.validators.registry import Validator
@@ -179,8 +177,8 @@ def load_pack(path: str | Path) -> RulePack:
     except OSError as exc:
         raise RulePackError(f"{path}: cannot read rule pack ({exc.strerror or exc})") from None
     try:
-        doc = yamlio.load(raw)
-    except yaml.YAMLError as exc:
+        doc = yamlio.load(raw, cached=True)
+    except yamlio.YAMLError as exc:
         raise _err(path, f"invalid YAML ({exc.__class__.__name__}: {getattr(exc, 'problem', '') or exc})") from None
     _check_keys(path, "top level", doc, _PACK_KEYS, {"pack", "rules"})
     meta = doc["pack"]

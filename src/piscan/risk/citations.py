@@ -30,7 +30,7 @@ def load_citations(directory: Path | None = None) -> dict[str, dict[str, Any]]:
     """All citations from every ``citations*.yaml`` in the rules directory, keyed by id."""
     out: dict[str, dict[str, Any]] = {}
     for path in citation_files(directory):
-        data = yamlio.load(path.read_text(encoding="utf-8")) or {}
+        data = yamlio.load(path.read_text(encoding="utf-8"), cached=True) or {}
         entries = data.get("citations")
         if not isinstance(entries, list):
             raise CitationError(f"{path.name}: expected a top-level 'citations' list")

@@ -97,7 +97,7 @@ def load_risk_pack(path: str | Path | None = None, overrides: dict[str, Any] | N
     """Load ``rules/risk.yaml`` (or ``path``), apply policy ``overrides`` and the ID-sensitivity view."""
     p = Path(path) if path else rules_dir() / "risk.yaml"
     raw = p.read_bytes()
-    data = yamlio.load(raw) or {}
+    data = yamlio.load(raw, cached=True) or {}
     citations = load_citations(p.parent if path else None)
     rules = data.get("rules") or []
     _validate(rules, citations, p.name)
