@@ -65,7 +65,7 @@ def main() -> None:
 @click.option("--min-confidence", type=click.FloatRange(0, 1), help="Report findings at or above this score "
               "(default: each rule pack's min_confidence, 0.5 for the built-in pack).")
 @click.option("-j", "--jobs", type=click.IntRange(1),
-              help="Worker processes for large files and folders of many files (default: all cores).")
+              help="Worker processes for large files and folders of many files (default: the usable CPUs).")
 @click.option("--engine", type=click.Choice(["auto", "hyperscan", "re2", "re"]), default="auto",
               show_default=True, help="Stage-1 regex engine (results are identical; speed differs).")
 @click.option("--fingerprint-key-file", type=click.Path(exists=True, dir_okay=False),

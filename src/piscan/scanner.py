@@ -38,9 +38,11 @@ class ScanOptions:
     input_type: str | None = None
     today: _dt.date | None = None
     parallel_min_bytes: int = 32 << 20  # files smaller than this are scanned in-process
-    # with jobs > 1, a run of at least this many consecutive smaller files is scanned across processes, a
-    # file each (a folder of many small files otherwise scans on one core)
+    # with jobs > 1, a run of at least this many consecutive smaller files holding at least this many bytes
+    # is scanned across processes in batches of files (a folder of many small files otherwise scans on one
+    # core; a few small files are not worth starting the workers)
     parallel_min_files: int = 4
+    parallel_min_run_bytes: int = 2 << 20
     app_type: str | None = None  # app manifests: 2021 necessary-PI app type (number 1-39 or slug)
     # CI hooks (see docs/ci.md): restrict the walk to some files, report progress, regulator audit key
     path_filter: Callable[[str], bool] | None = None  # called with the filesystem path; False = skip
@@ -310,6 +312,15 @@ def _worker_dump(task: tuple) -> tuple:
     return acc, listed, reader.column_values(), rows, reader.end_state, faulted, nbytes
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask: a container's cpuset, ``taskset``), the
+    default of ``--jobs``; ``os.cpu_count()`` counts the host's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _worker_files(task: list[tuple[str, str]]) -> tuple[Accumulator, list[Finding], list[ScanError],
                                                         list[dict[str, Any]], dict, list[int]]:
     """Scan a batch of whole (small) files in a worker, one after the other, as :meth:`Scanner.scan_file`
@@ -326,6 +337,13 @@ def _worker_files(task: list[tuple[str, str]]) -> tuple[Accumulator, list[Findin
         _PARENT.scan_file_here(path, display, part)
         sizes.append(part.bytes_scanned - before)
     return _PARENT.assets, part.findings, part.errors, part.inputs, part.column_values, sizes
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path) if os.path.isfile(path) else 0
+    except OSError:
+        return 0
 
 
 def _sha256_file(path: str, out: list[str]) -> None:
@@ -393,7 +411,7 @@ class Scanner:
     # -- one input
     def scan_file(self, path: str, display: str, result: ScanResult) -> None:
         size = os.path.getsize(path) if os.path.isfile(path) else 0
-        jobs = self.options.jobs or os.cpu_count() or 1
+        jobs = self.options.jobs or usable_cpus()
         if (jobs > 1 and size >= self.options.parallel_min_bytes and self.options.input_type in (None, "text")
                 and _is_plain_utf8(path) and self._plain_text(path)):
             self._scan_parallel(path, display, size, jobs, result)
@@ -430,7 +448,7 @@ class Scanner:
         order: the same findings, counts, listing, errors and inputs as scanning them here one by one."""
         pool = self._pool_for_workers()
         progress = self.options.progress
-        jobs = self.options.jobs or os.cpu_count() or 1
+        jobs = self.options.jobs or usable_cpus()
         # batches of ~1 MB or 32 files, and at least four batches a worker while there are files enough
         per = max(1, min(32, len(files) // (jobs * 4)))
         batches: list[list[tuple[str, str]]] = []
@@ -440,7 +458,7 @@ class Scanner:
                 batches.append([])
                 size = 0
             batches[-1].append(item)
-            size += os.path.getsize(item[0]) if os.path.isfile(item[0]) else 0
+            size += _size(item[0])
         for batch, (part, found, errors, inputs, values, sizes) in zip(
                 batches, pool.imap(_worker_files, batches), strict=True):
             listed: dict[tuple, list[Finding]] = {}
@@ -594,7 +612,7 @@ class Scanner:
             # forked workers keep the module global as it is now: the value of this scanner's pool (a later
             # scanner's pool gets its own)
             _FULL_AFTER = self._full_after = mp.get_context("fork").RawValue("q", _NOT_FULL)
-            jobs = self.options.jobs or os.cpu_count() or 1
+            jobs = self.options.jobs or usable_cpus()
             self._pool = mp.get_context("fork").Pool(jobs)
         return self._pool
 
@@ -687,7 +705,7 @@ class Scanner:
         self.assets = Accumulator(self.options.max_findings_per_asset)
         try:
             keep = self.options.path_filter
-            jobs = self.options.jobs or os.cpu_count() or 1
+            jobs = self.options.jobs or usable_cpus()
             todo = list(walk_targets(targets, result.errors, self._walk_options()))
             i = 0
             while i < len(todo):
@@ -706,7 +724,8 @@ class Scanner:
                             result.fs_paths[todo[i][1]] = todo[i][0]
                             run.append(todo[i])
                         i += 1
-                    if len(run) >= self.options.parallel_min_files:
+                    if (len(run) >= self.options.parallel_min_files
+                            and sum(_size(p) for p, _ in run) >= self.options.parallel_min_run_bytes):
                         self._scan_files_parallel(run, result)
                         continue
                     for p, d in run:

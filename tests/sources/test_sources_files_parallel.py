@@ -49,7 +49,7 @@ def _folder(root: Path) -> int:
 
 def _report(root: Path, jobs: int, cap: int) -> dict:
     seen: list[tuple[str, int]] = []
-    r = Scanner(ScanOptions(jobs=jobs, max_findings_per_asset=cap,
+    r = Scanner(ScanOptions(jobs=jobs, max_findings_per_asset=cap, parallel_min_run_bytes=1,
                             progress=lambda d, n: seen.append((d, n)))).scan([str(root)])
     return {
         "findings": [f.to_dict() for f in r.findings],
@@ -83,10 +83,19 @@ def test_folder_scanned_by_workers_equals_the_serial_scan(tmp_path, monkeypatch,
     assert len(serial["progress"]) == files
 
 
-def test_few_files_stay_in_process(tmp_path, monkeypatch):
+def test_few_or_small_files_stay_in_process(tmp_path, monkeypatch):
     for k in range(3):
         (tmp_path / f"f{k}.log").write_text(f"tel 1381234567{k}\n", encoding="utf-8")
     monkeypatch.setattr(scanner_mod.Scanner, "_scan_files_parallel",
-                        lambda *a: pytest.fail("three files went to the workers"))
+                        lambda *a: pytest.fail("the files went to the workers"))
+    r = Scanner(ScanOptions(jobs=2, parallel_min_run_bytes=1)).scan([str(tmp_path)])
+    assert len(r.findings) == 3  # three files: fewer than parallel_min_files
+    for k in range(3, 12):
+        (tmp_path / f"f{k}.log").write_text(f"tel 138123456{k:02d}\n", encoding="utf-8")
     r = Scanner(ScanOptions(jobs=2)).scan([str(tmp_path)])
-    assert len(r.findings) == 3
+    assert len(r.findings) == 12  # twelve files of a few bytes: less than parallel_min_run_bytes
+
+
+def test_jobs_default_to_the_cpus_this_process_may_use(monkeypatch):
+    monkeypatch.setattr(scanner_mod.os, "sched_getaffinity", lambda pid: {0, 3}, raising=False)
+    assert scanner_mod.usable_cpus() == 2
