@@ -17,19 +17,13 @@ import piscan.sources.sql_dump as sql_dump
 from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.sql_dump import SqlDumpReader
 from piscan.testing.generate import ValueGen
+from piscan.testing.reports import scan_state
 from piscan.testing.services import listening, real_mysqldump, real_pg_dump
 
 
 def _report(path, jobs: int, cap: int) -> dict:
-    r = Scanner(ScanOptions(jobs=jobs, parallel_min_bytes=1, max_findings_per_asset=cap)).scan([str(path)])
-    return {
-        "findings": [f.to_dict() for f in r.findings],
-        "assets": r.assets,
-        "values": r.column_values,
-        "inputs": r.inputs,
-        "errors": [e.to_dict() for e in r.errors],
-        "bytes": r.bytes_scanned,
-    }
+    options = ScanOptions(jobs=jobs, parallel_min_bytes=1, max_findings_per_asset=cap)
+    return scan_state(Scanner(options).scan([str(path)]))
 
 
 @pytest.fixture

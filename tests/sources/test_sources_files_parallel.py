@@ -15,6 +15,7 @@ import pytest
 import piscan.scanner as scanner_mod
 from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.generate import ValueGen
+from piscan.testing.reports import scan_state
 
 
 def _folder(root: Path) -> int:
@@ -51,15 +52,7 @@ def _report(root: Path, jobs: int, cap: int) -> dict:
     seen: list[tuple[str, int]] = []
     r = Scanner(ScanOptions(jobs=jobs, max_findings_per_asset=cap, parallel_min_run_bytes=1,
                             progress=lambda d, n: seen.append((d, n)))).scan([str(root)])
-    return {
-        "findings": [f.to_dict() for f in r.findings],
-        "assets": r.assets,
-        "values": r.column_values,
-        "inputs": r.inputs,
-        "errors": [e.to_dict() for e in r.errors],
-        "bytes": r.bytes_scanned,
-        "progress": seen,
-    }
+    return {**scan_state(r), "progress": seen}
 
 
 @pytest.mark.parametrize("cap", [2, 0])

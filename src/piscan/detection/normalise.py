@@ -124,40 +124,29 @@ def normalise(line: str, fullwidth: bool = True) -> tuple[str, OffsetMap | None]
     vpos = 0  # in the view
     for m in _ESCAPES.finditer(line_t):
         run = m.group()
-        if run[1] == "u":
-            # a run of \uXXXX (an ensure_ascii log's every CJK word): decoded in C, one breakpoint with
-            # six original characters per view character, unless it holds surrogates (pairs take 12)
-            text = run.encode("ascii").decode("unicode_escape")
-            if _SURROGATE.search(text) is None:
-                if m.start() > pos:
-                    parts.append(line_t[pos:m.start()])
-                    view_at.append(vpos)
-                    orig_at.append(pos)
-                    step.append(1)
-                    vpos += m.start() - pos
-                parts.append(text)
-                view_at.append(vpos)
-                orig_at.append(m.start())
-                step.append(6)
-                vpos += len(text)
-                pos = m.end()
-                continue
-        pieces = _decode_run(run)
+        # a run of \uXXXX (an ensure_ascii log's every CJK word) is decoded in C and gets one breakpoint
+        # with six original characters per view character, unless it holds surrogates (pairs take 12)
+        uniform = run.encode("ascii").decode("unicode_escape") if run[1] == "u" else ""
+        if _SURROGATE.search(uniform) is not None:
+            uniform = ""
+        pieces: list[tuple[str, int]] | None = [] if uniform else _decode_run(run)
         if pieces is None:
             continue
-        if m.start() > pos:
+        if m.start() > pos:  # the plain stretch before the run
             parts.append(line_t[pos:m.start()])
             view_at.append(vpos)
             orig_at.append(pos)
             step.append(1)
             vpos += m.start() - pos
+        if uniform:
+            pieces = [(uniform, 6)]
         o = m.start()
         for ch, n in pieces:
             parts.append(ch)
             view_at.append(vpos)
             orig_at.append(o)
-            step.append(1)
-            vpos += 1
+            step.append(n if uniform else 1)
+            vpos += len(ch)
             o += n
         pos = m.end()
     if not parts:

@@ -39,3 +39,16 @@ def report_document(
         "assets": assets or [],
         "errors": [],
     }
+
+
+def scan_state(result: Any) -> dict[str, Any]:
+    """What a :class:`~piscan.scanner.ScanResult` says, in a form two scans can be compared by: findings,
+    assets, values read per column, inputs, errors and characters scanned (no timings)."""
+    return {
+        "findings": [f.to_dict() for f in result.findings],
+        "assets": result.assets,
+        "values": result.column_values,
+        "inputs": result.inputs,
+        "errors": [e.to_dict() for e in result.errors],
+        "bytes": result.bytes_scanned,
+    }
