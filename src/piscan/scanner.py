@@ -444,8 +444,9 @@ class Scanner:
             return False
 
     def _scan_files_parallel(self, files: list[tuple[str, str]], result: ScanResult) -> None:
-        """Scan small files across the worker processes, one file a task, and take their results in walk
-        order: the same findings, counts, listing, errors and inputs as scanning them here one by one."""
+        """Scan small files across the worker processes, a batch of files a task (:func:`_worker_files`), and
+        take their results in walk order: the same findings, counts, listing, errors, inputs and progress
+        as scanning them here one by one."""
         pool = self._pool_for_workers()
         progress = self.options.progress
         jobs = self.options.jobs or usable_cpus()
