@@ -19,6 +19,11 @@ MAX_SAMPLES = 3
 ColumnKey = tuple[str, str | None, str | None]  # (path, table, column)
 
 
+def asset_key(f: Finding) -> ColumnKey:
+    """The asset ``f`` counts in: its table column, or its file."""
+    return (f.path, f.table, f.column) if f.column else (f.path, None, None)
+
+
 def asset_name(path: str, table: str | None, column: str | None) -> str:
     if column is None:
         return path

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from piscan.assets import MAX_SAMPLES, Accumulator
+from piscan.assets import MAX_SAMPLES, Accumulator, asset_key
 from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.findings import Finding, ScanError, sort_findings
@@ -302,8 +303,7 @@ def _worker_dump(task: tuple) -> tuple:
                 for i, h in enumerate(hits):
                     f = located(h, display, cell.table, cell.column, cell.row)
                     if acc.add(f):
-                        listed.setdefault((display, f.table, f.column) if f.column else (display, None, None),
-                                          []).append(f)
+                        listed.setdefault(asset_key(f), []).append(f)
                     if i == 0 and f.column is not None:
                         acc.add_cell(f)
     except SourceError:
@@ -339,11 +339,13 @@ def _worker_files(task: list[tuple[str, str]]) -> tuple[Accumulator, list[Findin
     return _PARENT.assets, part.findings, part.errors, part.inputs, part.column_values, sizes
 
 
-def _size(path: str) -> int:
+def _file_size(path: str) -> int | None:
+    """The size of regular file ``path`` (``None``: no regular file, or not readable)."""
     try:
-        return os.path.getsize(path) if os.path.isfile(path) else 0
+        st = os.stat(path)
     except OSError:
-        return 0
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
 
 
 def _sha256_file(path: str, out: list[str]) -> None:
@@ -436,14 +438,12 @@ class Scanner:
         except SourceError as exc:
             result.errors.append(ScanError(display, exc.reason, exc.kind))
 
-    def _small(self, path: str) -> bool:
-        """Whether ``path`` is a file that :meth:`scan_file` would scan in this process, alone."""
-        try:
-            return os.path.isfile(path) and os.path.getsize(path) < self.options.parallel_min_bytes
-        except OSError:
-            return False
+    def _small_size(self, path: str) -> int | None:
+        """The size of ``path`` when it is a file that :meth:`scan_file` would scan in this process, alone."""
+        size = None if is_url(path) else _file_size(path)
+        return size if size is not None and size < self.options.parallel_min_bytes else None
 
-    def _scan_files_parallel(self, files: list[tuple[str, str]], result: ScanResult) -> None:
+    def _scan_files_parallel(self, files: list[tuple[str, str, int]], result: ScanResult) -> None:
         """Scan small files across the worker processes, a batch of files a task (:func:`_worker_files`), and
         take their results in walk order: the same findings, counts, listing, errors, inputs and progress
         as scanning them here one by one."""
@@ -454,17 +454,17 @@ class Scanner:
         per = max(1, min(32, len(files) // (jobs * 4)))
         batches: list[list[tuple[str, str]]] = []
         size = 0
-        for item in files:
+        for path, display, nbytes in files:
             if not batches or len(batches[-1]) >= per or size >= 1 << 20:
                 batches.append([])
                 size = 0
-            batches[-1].append(item)
-            size += _size(item[0])
+            batches[-1].append((path, display))
+            size += nbytes
         for batch, (part, found, errors, inputs, values, sizes) in zip(
                 batches, pool.imap(_worker_files, batches), strict=True):
             listed: dict[tuple, list[Finding]] = {}
             for f in found:
-                listed.setdefault((f.path, f.table, f.column) if f.column else (f.path, None, None), []).append(f)
+                listed.setdefault(asset_key(f), []).append(f)
             result.findings.extend(self.assets.merge(part, listed))
             result.errors.extend(errors)
             result.inputs.extend(inputs)
@@ -718,18 +718,19 @@ class Scanner:
                 if keep is not None and not keep(path):
                     continue
                 result.fs_paths[display] = path
-                if jobs > 1 and self._small(path):
-                    run = [(path, display)]
-                    while i < len(todo) and not is_url(todo[i][0]) and self._small(todo[i][0]):
+                size = self._small_size(path) if jobs > 1 else None
+                if size is not None:
+                    run = [(path, display, size)]
+                    while i < len(todo) and (size := self._small_size(todo[i][0])) is not None:
                         if keep is None or keep(todo[i][0]):
                             result.fs_paths[todo[i][1]] = todo[i][0]
-                            run.append(todo[i])
+                            run.append((*todo[i], size))
                         i += 1
                     if (len(run) >= self.options.parallel_min_files
-                            and sum(_size(p) for p, _ in run) >= self.options.parallel_min_run_bytes):
+                            and sum(r[2] for r in run) >= self.options.parallel_min_run_bytes):
                         self._scan_files_parallel(run, result)
                         continue
-                    for p, d in run:
+                    for p, d, _n in run:
                         self._scan_one(p, d, result)
                     continue
                 self._scan_one(path, display, result)

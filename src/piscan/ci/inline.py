@@ -18,6 +18,7 @@ from piscan.findings import Finding
 
 MARKER = re.compile(r"piscan:ignore(?:[ \t]+([A-Z][A-Z0-9_]*(?:[ \t]*,[ \t]*[A-Z][A-Z0-9_]*)*))?")
 _OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_MARK = b"piscan:ignore"  # what MARKER starts with, searched in bytes before a line is decoded
 
 
 def _open(fs_path: str):
@@ -33,12 +34,13 @@ def _lines(fs_path: str) -> Iterator[bytes]:
 def _has_marker(fs_path: str) -> bool:
     """Whether the file holds ``piscan:ignore`` anywhere: a search of 1 MiB blocks (most files have none,
     and walking their lines in Python cost more than the search)."""
+    seam = len(_MARK) - 1  # a marker across two blocks has at most this many bytes in each
     tail = b""
     with _open(fs_path) as fh:
         while block := fh.read(1 << 20):
-            if b"piscan:ignore" in tail + block[:12] or b"piscan:ignore" in block:
+            if _MARK in tail + block[:seam] or _MARK in block:
                 return True
-            tail = block[-12:]
+            tail = block[-seam:]
     return False
 
 
@@ -67,7 +69,7 @@ def apply(findings: list[Finding], fs_paths: dict[str, str]) -> tuple[list[Findi
             if not _has_marker(fs_paths[path]):
                 continue
             for n, raw in enumerate(_lines(fs_paths[path]), 1):
-                if n in wanted and b"piscan:ignore" in raw:
+                if n in wanted and _MARK in raw:
                     ignored_lines[(path, n)] = _scopes(raw.decode("utf-8", "replace"))
                 if n >= last:
                     break

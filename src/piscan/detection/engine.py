@@ -23,6 +23,8 @@ import os
 import re
 from collections.abc import Sequence
 
+from piscan import cache
+
 # Left boundary over bytes: start of line, a non-alphanumeric byte (any UTF-8 byte of a CJK character
 # qualifies), or an escape that ends right before the value.
 _LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\u[0-9A-Fa-f]{4}|\\[nrtbf]|%[0-9A-Fa-f]{2})"
@@ -193,8 +195,6 @@ class _DbCache:
         self.name = f"hs-{h.hexdigest()[:32]}.db"
 
     def load(self) -> tuple[object, set[int]] | None:
-        from piscan import cache
-
         blob = cache.read(self.name)
         if blob is None or not blob.startswith(self.MAGIC):
             return None
@@ -206,8 +206,6 @@ class _DbCache:
             return None
 
     def store(self, db: object, loose: set[int]) -> None:
-        from piscan import cache
-
         try:
             blob = self.MAGIC + ",".join(map(str, sorted(loose))).encode() + b"\n" + self._hs.dumpb(db)
         except Exception:

@@ -153,8 +153,7 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     # one read of the head says both the compression and, for a plain file, the type (a folder of small
     # files paid five opens a file for them)
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(65536)
+        head = _head(open(path, "rb"))  # noqa: SIM115 (closed by _head)
     except OSError:
         head = b""
     comp = sniff_compression(head)
