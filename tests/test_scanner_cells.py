@@ -15,7 +15,7 @@ def test_finding_field_order_is_what_the_builder_passes():
     assert [f.name for f in dataclasses.fields(Finding)] == [
         "rule_id", "entity_type", "path", "line", "start", "end", "masked", "confidence", "evidence",
         "fingerprint", "table", "column", "row", "pi_category", "sensitive", "permission", "platform", "purpose",
-        "value", "attributes", "risk", "baseline_state", "audit_fingerprint"]
+        "value", "attributes", "risk", "baseline_state", "audit_fingerprint", "person"]
 
 
 def test_located_equals_keyword_construction():
@@ -30,5 +30,10 @@ def test_located_equals_keyword_construction():
                        confidence=0.9, evidence="138****8000", fingerprint=fp(rule.entity, "13800138000"),
                        table="t", column="c", row="5", pi_category=rule.pi_category, sensitive=rule.sensitive,
                        value="13800138000" if show else None, attributes={"carrier": "x"},
-                       audit_fingerprint=audit(rule.entity, "13800138000") if aud else None)
+                       audit_fingerprint=audit(rule.entity, "13800138000") if aud else None,
+                       person=fp.person(rule.entity, "13800138000"))
         assert got == want
+        assert got.person == want.person  # (not compared by ==: it is internal)
+        assert "person" not in got.to_dict() and str(got.person) not in repr(got)
+    hit.masked = True
+    assert FindingBuilder(rules, fp, False).located(hit, "d.sql", "t", "c", "5").person is None

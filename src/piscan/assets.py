@@ -37,7 +37,7 @@ class _Acc:
 
     def __init__(self) -> None:
         self.entities: dict[str, dict[str, int]] = {}
-        # 64-bit prefixes of the keyed fingerprints, counted exactly in bounded memory
+        # persons (``Fingerprinter.person``, 64-bit), counted exactly in bounded memory
         self.distinct: dict[str, DistinctSet] = defaultdict(DistinctSet)
         self.cells = 0  # structured cells with at least one finding
         self.samples: list[str] = []
@@ -84,8 +84,11 @@ class Accumulator:
 
     def record(self, a: _Acc, f: Finding) -> bool:
         """Count ``f`` in its asset ``a``; return whether it should be listed in the report."""
-        self.count(a, f.entity_type, f.masked, bool(f.attributes.get("weak_mask")),
-                   int(f.fingerprint[:16], 16) if f.fingerprint and not f.masked else None, f.evidence)
+        person = f.person
+        if person is None and f.fingerprint and not f.masked:  # a finding read back from a report
+            person = int(f.fingerprint[:16], 16)
+        self.count(a, f.entity_type, f.masked, bool(f.attributes.get("weak_mask")), None if f.masked else person,
+                   f.evidence)
         if self.full(a):
             return False
         a.listed += 1
@@ -115,8 +118,8 @@ class Accumulator:
 
     def count(self, a: _Acc, entity: str, masked: bool, weak_mask: bool, person: int | None,
               evidence: str | None) -> None:
-        """Count one finding in ``a`` without listing it. ``person``: the first 64 bits of its keyed
-        fingerprint (``Fingerprinter.person``) for a full value, ``None`` for a masked one; ``evidence``
+        """Count one finding in ``a`` without listing it. ``person``: its ``Fingerprinter.person`` (a keyed 64-bit
+        integer) for a full value, ``None`` for a masked one; ``evidence``
         ``None``: not a sample candidate."""
         a.total += 1
         e = self._entity(a, entity)

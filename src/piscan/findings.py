@@ -86,6 +86,8 @@ class Finding:
     risk: dict[str, Any] | None = None
     baseline_state: str | None = None  # "new" | "unchanged" | "absent" (only with --baseline)
     audit_fingerprint: str | None = None  # regulator-keyed HMAC (only with --audit-key)
+    # internal, never written: the integer distinct persons are counted by (``Fingerprinter.person``)
+    person: int | None = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple:
         return (

@@ -123,6 +123,7 @@ class FindingBuilder:
             self.fp(entity, norm), table, column, row, rule.pi_category, rule.sensitive, None, None, None,
             hit.value if self.show_values else None, hit.attributes, None, None,
             self.audit(entity, norm) if self.audit is not None and not hit.masked else None,
+            None if hit.masked else self.fp.person(entity, norm),
         )
 
 
