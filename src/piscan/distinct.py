@@ -1,8 +1,9 @@
 """Exact distinct counts of 64-bit person integers in bounded memory.
 
 Every asset counts distinct persons per entity type (``Fingerprinter.person``: a keyed 64-bit hash of
-the normalised value, secret to the scanning process). A Python ``set`` costs ~90 bytes per person, so one PI-dense column of 10 million
-people would need ~1 GB, and the dump scan must stay under 300 MB whatever the dump's size.
+the normalised value, secret to the scanning process). A Python ``set`` costs ~90 bytes per person, so
+one PI-dense column of 10 million people would need ~1 GB, and the dump scan must stay under 300 MB
+whatever the dump's size.
 :class:`DistinctSet` keeps a ``set`` up to :data:`EXACT_LIMIT` values (every count the risk rules
 compare with below ~100,000 costs nothing extra); past it, values go to an 8-byte-per-value buffer that
 is sorted and written to a temporary file (a *run*) every :data:`RUN_SIZE` values. The

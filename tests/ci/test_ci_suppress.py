@@ -93,8 +93,8 @@ def test_inline_ignore_marker_across_a_read_block(tmp_path):
     plain.write_text("".join(lines), encoding="utf-8")
     packed.write_bytes(gzip.compress("".join(lines).encode("utf-8")))
     clean.write_text(pad + lines[2] * 2, encoding="utf-8")
-    assert inline._has_marker(str(plain)) and inline._has_marker(str(packed))
-    assert not inline._has_marker(str(clean))
+    assert inline._has_marker(str(plain), 2) and inline._has_marker(str(packed), 2)
+    assert not inline._has_marker(str(clean), 3)
 
     def found(path: str, line: int) -> Finding:
         return Finding("CNPI002", "CN_MOBILE_PHONE", path, line, 3, 14, False, 0.9, "手机 138****5678", "f" * 32)
@@ -103,3 +103,28 @@ def test_inline_ignore_marker_across_a_read_block(tmp_path):
     kept, n = inline.apply([found(p, k) for p in fs for k in (2, 3)], fs)
     assert n == 2
     assert sorted((f.path, f.line) for f in kept) == [("a.log", 3), ("b.log.gz", 3), ("c.log", 2), ("c.log", 3)]
+
+
+def test_inline_ignore_search_stops_after_the_last_listed_line(tmp_path):
+    """Only lines up to the last one a finding points at are searched for a marker: a marker in a later
+    block is not looked for (the file's rest is not read again), one in the block of that line is."""
+    from piscan.ci import inline
+    from piscan.findings import Finding
+
+    block_lines = (1 << 20) // 64  # 64-byte lines: 16,384 to a 1 MiB block
+    body = [f"{k:063d}\n" for k in range(3 * block_lines)]
+    body[2 * block_lines + 5] = "x" * 49 + " piscan:ignore\n"  # in the third block
+    path = tmp_path / "big.log"
+    path.write_text("".join(body), encoding="ascii")
+    assert not inline._has_marker(str(path), 10)  # line 10 ends in the first block
+    assert not inline._has_marker(str(path), 2 * block_lines)  # the last line of the second block
+    assert inline._has_marker(str(path), 2 * block_lines + 1)  # needs the third block, which holds one
+    assert inline._has_marker(str(path), 2 * block_lines + 6)
+
+    def found(line: int) -> Finding:
+        return Finding("CNPI002", "CN_MOBILE_PHONE", "big.log", line, 3, 14, False, 0.9, "e", "f" * 32)
+
+    kept, n = inline.apply([found(10), found(2 * block_lines + 6)], {"big.log": str(path)})
+    assert n == 1 and [f.line for f in kept] == [10]
+    kept, n = inline.apply([found(10)], {"big.log": str(path)})
+    assert n == 0 and len(kept) == 1

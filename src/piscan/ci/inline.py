@@ -31,15 +31,21 @@ def _lines(fs_path: str) -> Iterator[bytes]:
         yield from fh
 
 
-def _has_marker(fs_path: str) -> bool:
-    """Whether the file holds ``piscan:ignore`` anywhere: a search of 1 MiB blocks (most files have none,
-    and walking their lines in Python cost more than the search)."""
+def _has_marker(fs_path: str, last: int) -> bool:
+    """Whether lines 1 to ``last`` of the file may hold ``piscan:ignore``: a search of 1 MiB blocks (most
+    files have none, and walking their lines in Python cost more than the search) that stops after the
+    block where line ``last`` ends (the listed findings of a large file point at its first lines; the
+    bytes after them need not be read again). ``True`` may be a marker past line ``last`` in that block."""
     seam = len(_MARK) - 1  # a marker across two blocks has at most this many bytes in each
     tail = b""
+    newlines = 0
     with _open(fs_path) as fh:
         while block := fh.read(1 << 20):
             if _MARK in tail + block[:seam] or _MARK in block:
                 return True
+            newlines += block.count(b"\n")
+            if newlines >= last:  # line ``last`` ends in this block
+                return False
             tail = block[-seam:]
     return False
 
@@ -66,7 +72,7 @@ def apply(findings: list[Finding], fs_paths: dict[str, str]) -> tuple[list[Findi
     for path, wanted in by_path.items():
         last = max(wanted)
         try:
-            if not _has_marker(fs_paths[path]):
+            if not _has_marker(fs_paths[path], last):
                 continue
             for n, raw in enumerate(_lines(fs_paths[path]), 1):
                 if n in wanted and _MARK in raw:
