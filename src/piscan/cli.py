@@ -20,22 +20,26 @@ from piscan.cli_report import report as report_command
 EXIT_OK, EXIT_GATE, EXIT_ERROR = 0, 1, 2
 
 
+def tune_gc() -> None:
+    """A scan allocates many short-lived objects per candidate line and keeps few: move what exists
+    (modules, compiled rules) out of the collector's sight and collect the young generation less often. A
+    dump region's candidate values (~150,000 tuples, verdicts and dicts for 4 MB of a PI-dense table) live
+    until the region is counted, so a lower threshold collected them again and again for nothing: 50,000
+    cost ~5 % of a dump scan (0.15 s of 3 s for 30 MB), 500,000 costs ~4 ms there, with the same peak RSS.
+    The scan makes few reference cycles."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(500_000, 20, 20)
+
+
 class PiscanGroup(click.Group):
     """Turns expected user errors into one-line messages with exit code 2 (never a traceback)."""
 
     def invoke(self, ctx: click.Context):
-        import gc
-
         from piscan.detection.rules import RulePackError
 
-        # A scan allocates many short-lived objects per candidate line and keeps few: move what exists
-        # (modules, compiled rules) out of the collector's sight and collect the young generation less
-        # often. A dump region's candidate values (~150,000 tuples, verdicts and dicts for 4 MB of a
-        # PI-dense table) live until the region is counted, so a lower threshold collected them again and
-        # again for nothing: 50,000 cost ~5 % of a dump scan (0.15 s of 3 s for 30 MB), 500,000 costs
-        # ~4 ms there, with the same peak RSS. The scan makes few reference cycles.
-        gc.freeze()
-        gc.set_threshold(500_000, 20, 20)
+        tune_gc()
         try:
             return super().invoke(ctx)
         except RulePackError as exc:
