@@ -115,7 +115,8 @@ def child(path: str) -> None:
     dt = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     cols = len({(f.table, f.column) for f in r.findings})
-    print(f"{os.path.basename(path)} in process (no start-up, no report): {size / 1e6:.0f} MB in {dt:.1f} s = {size / 1e6 / dt:.1f} MB/s, "
+    print(f"{os.path.basename(path)} in process (no start-up, no report): {size / 1e6:.0f} MB in {dt:.1f} s = "
+          f"{size / 1e6 / dt:.1f} MB/s, "
           f"peak RSS {rss:.0f} MB, {len(r.findings)} findings in {cols} columns, errors {len(r.errors)}, "
           f"engine {r.engine}")
 
