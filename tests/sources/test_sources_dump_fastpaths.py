@@ -350,8 +350,11 @@ def test_row_regexes_read_values_as_the_tokeniser():
 
 def test_extra_candidates_as_every_prefix_searched():
     """Hex literals and escapes are found where every prefix searched over the whole block finds them
-    (blocks without "x", with some prefixes only, adjacent and word-joined literals)."""
-    from piscan.sources.sql_dump import _ESC_DIGIT, _HEX_DIGITS, _HEX_LIT, _HEX_PREFIXES, _WORD
+    (blocks without "x", with some prefixes only, adjacent and word-joined literals, escapes before digits
+    and "+"), by the Hyperscan pass and by the searches used without Hyperscan."""
+    from piscan.sources.sql_dump import _ESC_DIGIT, _HEX_DIGITS, _HEX_LIT, _HEX_PREFIXES, _WORD, _extra_scanner
+
+    assert _extra_scanner() is not None  # Hyperscan is a dependency: the fast path is the one tested here
 
     def every_prefix(data: bytes) -> list[int]:
         out: list[int] = []
@@ -361,11 +364,12 @@ def test_extra_candidates_as_every_prefix_searched():
             i = data.find(lit)
             while i != -1:
                 m = _HEX_LIT.match(data, i)
+                nxt = i + 1
                 if m is not None and (lit == b"\\x" or i == 0 or data[i - 1] not in _WORD):
                     if _HEX_DIGITS.search(bytes.fromhex(m.group(1).decode("ascii"))):
                         out.append(m.end())
-                    i = m.end()
-                i = data.find(lit, i + 1)
+                    nxt = m.end()
+                i = data.find(lit, nxt)
         out.sort()
         return out
 
@@ -373,10 +377,13 @@ def test_extra_candidates_as_every_prefix_searched():
     rng = random.Random(8)
     hexed = v.mobile().encode().hex()
     pieces = [f"0x{hexed}", f"0X{hexed.upper()}", f"X'{hexed}'", f"x'{hexed}'", f"\\x{hexed}", f"a0x{hexed}",
-              f"0x{hexed}0x{hexed}", "0x3a", "Linux", "X11", "'x'", "\\n138", "(1,'a',NULL),\n", "用户", "abc"]
-    for _ in range(2000):
+              f"0x{hexed}0x{hexed}", "0x3a", "Linux", "X11", "'x'", "\\n138", "(1,'a',NULL),\n", "用户", "abc",
+              "\\n+86", "\\t1", "\\0", "\\Z9", "\\\\n1", "+", "1", "\\", "0", "x", "'", "0x3133", "\\N\t"]
+    for _ in range(4000):
         data = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))).encode()
-        assert SqlDumpReader._extra_candidates(data) == every_prefix(data)
+        want = every_prefix(data)
+        assert SqlDumpReader._extra_candidates(data) == want, data
+        assert SqlDumpReader._extra_by_search(data) == want, data
     assert SqlDumpReader._extra_candidates(b"(1,'a',NULL)") == []
 
 

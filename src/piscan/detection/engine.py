@@ -258,6 +258,47 @@ class RePrefilter(_UnionPrefilter):
 ENGINES = {"hyperscan": HyperscanPrefilter, "re2": Re2Prefilter, "re": RePrefilter}
 
 
+class EndScanner:
+    """Ends of every match of a few patterns over a block of bytes, in one Hyperscan pass: for searches
+    outside the rule prefilter where a literal-led pattern is cheap for Hyperscan and costly otherwise
+    (the SQL dump reader's extra candidates: its two-byte ``bytes`` searches read ~1 ms per MiB each, this
+    whole pass ~0.3 ms). :func:`end_scanner` returns ``None`` where Hyperscan is not installed."""
+
+    def __init__(self, patterns: Sequence[bytes]) -> None:
+        import hyperscan
+
+        flags = [0] * len(patterns)
+        cache = _DbCache(list(patterns), flags)
+        cached = cache.load()
+        if cached is not None:
+            self.db = cached[0]
+        else:
+            self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            self.db.compile(expressions=list(patterns), ids=list(range(len(patterns))), elements=len(patterns),
+                            flags=flags)
+            cache.store(self.db, set())
+        self.scratch = hyperscan.Scratch(self.db)
+
+    def ends(self, data: bytes) -> list[tuple[int, int]]:
+        """``(end, pattern index)`` of every match in ``data``, in the order Hyperscan reports them (by end)."""
+        out: list[tuple[int, int]] = []
+        append = out.append
+
+        def on_match(pid: int, _frm: int, to: int, _flags: int, _ctx: object) -> None:
+            append((to, pid))
+
+        self.db.scan(data, match_event_handler=on_match, scratch=self.scratch)
+        return out
+
+
+def end_scanner(patterns: Sequence[bytes]) -> EndScanner | None:
+    """An :class:`EndScanner` of ``patterns``, or ``None`` when Hyperscan cannot be loaded or compile them."""
+    try:
+        return EndScanner(patterns)
+    except Exception:  # no wheel, no CPU support: the caller searches another way
+        return None
+
+
 def build_prefilter(bodies: Sequence[str], engine: str | None = None) -> Prefilter:
     """Build the best available prefilter (or the named one; ``auto`` = best available)."""
     engine = engine or os.environ.get("PISCAN_ENGINE") or "auto"
