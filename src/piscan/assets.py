@@ -139,24 +139,22 @@ class Accumulator:
     def count_readings(self, a: _Acc, readings: list[tuple[str, bool, bool, str]], fingerprinter: Any) -> None:
         """:meth:`count` each of ``readings`` (``(entity, masked, weak_mask, normalised)``, see
         ``Detector.whole_cells``) in ``a`` without taking samples (the caller knows ``a`` needs none: its
-        samples are all taken, or a merge will ignore them); the persons of full values come from
-        ``fingerprinter.persons`` in one call per entity."""
-        full: dict[str, list[str]] = {}
-        for entity, masked, weak, norm in readings:
-            if masked:
-                self.count(a, entity, True, weak, None, None)
-                continue
-            norms = full.get(entity)
-            if norms is None:
-                norms = full[entity] = []
-            norms.append(norm)
-        for entity, norms in full.items():
-            n = len(norms)
+        samples are all taken, or a merge will ignore them); the persons of full values are hashed while the
+        readings are grouped (``group_readings``, compiled) or come from ``fingerprinter.persons`` in one
+        call per entity."""
+        from piscan.detection.detector import group_readings
+
+        hashed = fingerprinter.process_keyed
+        full, masked = group_readings(readings, hashed)
+        for entity, weak in masked:
+            self.count(a, entity, True, weak, None, None)
+        for entity, values in full.items():
+            n = len(values)
             a.total += n
             e = self._entity(a, entity)
             e["findings"] += n
             e["full"] += n
-            a.distinct[entity].update(fingerprinter.persons(entity, norms))
+            a.distinct[entity].update(values if hashed else fingerprinter.persons(entity, values))
 
     def merge(self, part: Accumulator, listed: dict[ColumnKey, list[Finding]]) -> list[Finding]:
         """Add the statistics of the next part of an input, scanned on its own (a range of a dump scanned

@@ -170,8 +170,12 @@ def test_whole_cells_reads_like_scan_text():
         assert readings == expect
 
 
-def test_bulk_persons_and_counts():
+@pytest.mark.parametrize("process_keyed", [True, False])
+def test_bulk_persons_and_counts(process_keyed):
+    from piscan.detection.detector import group_readings
+
     fp = Fingerprinter(b"k")
+    fp.process_keyed = process_keyed
     norms = ["13800138000", "13900139000", "13800138000"]
     assert fp.persons("CN_MOBILE_PHONE", norms) == [fp.person("CN_MOBILE_PHONE", n) for n in norms]
     assert fp.persons("CN_RESIDENT_ID", norms[:1]) == [fp.person("CN_RESIDENT_ID", norms[0])]
@@ -180,11 +184,18 @@ def test_bulk_persons_and_counts():
     for a in (a1, a2):
         a.samples[:] = ["x", "y", "z"]
     readings = [("CN_MOBILE_PHONE", False, False, n) for n in norms] + [("CN_MOBILE_PHONE", True, True, "")] \
-        + [("CN_RESIDENT_ID", True, False, "")]
+        + [("CN_RESIDENT_ID", True, False, "")] + [("CN_RESIDENT_ID", False, False, "11010519491231002X")]
     for entity, masked, weak, norm in readings:
         one.count(a1, entity, masked, weak, None if masked else fp.person(entity, norm), "e")
     bulk.count_readings(a2, readings, fp)
     assert one.build({}) == bulk.build({})
+    assert one.build({})[0]["entities"]["CN_MOBILE_PHONE"]["distinct"] == 2
+    # the compiled grouping hashes as Fingerprinter.person does in its process-keyed mode
+    full, masked = group_readings(readings, True)
+    fp.process_keyed = True
+    assert full == {"CN_MOBILE_PHONE": [fp.person("CN_MOBILE_PHONE", n) for n in norms],
+                    "CN_RESIDENT_ID": [fp.person("CN_RESIDENT_ID", "11010519491231002X")]}
+    assert masked == [("CN_MOBILE_PHONE", True), ("CN_RESIDENT_ID", False)]
 
 
 def test_distinct_bulk_update_spills_exactly(monkeypatch):
