@@ -42,9 +42,22 @@ NETWORK_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=1)
+# The tables, read on first use. Module globals, not ``functools.lru_cache``: the validators call them for
+# every card candidate, and from compiled code a global is a dict lookup where an lru_cache is a call
+_BINS: dict[str, tuple[str, str]] | None = None
+_BIN_LENGTHS: dict[str, tuple[int, ...]] | None = None
+_IIN4: frozenset[str] | None = None
+
+
 def bins() -> dict[str, tuple[str, str]]:
     """BIN -> (bank name, card type) from the offline table."""
+    global _BINS
+    if _BINS is None:
+        _BINS = _read_bins()
+    return _BINS
+
+
+def _read_bins() -> dict[str, tuple[str, str]]:
     table: dict[str, tuple[str, str]] = {}
     path = data_dir() / "cn_bank_bins.tsv"
     if not path.exists():
@@ -58,14 +71,16 @@ def bins() -> dict[str, tuple[str, str]]:
     return table
 
 
-@lru_cache(maxsize=1)
 def _bin_lengths() -> dict[str, tuple[int, ...]]:
     """First four digits -> the lengths of the BINs starting with them, longest first (a 19-digit number is
     looked up at the one or two lengths its BINs have, not at all seven)."""
-    lengths: dict[str, set[int]] = {}
-    for b in bins():
-        lengths.setdefault(b[:4], set()).add(len(b))
-    return {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
+    global _BIN_LENGTHS
+    if _BIN_LENGTHS is None:
+        lengths: dict[str, set[int]] = {}
+        for b in bins():
+            lengths.setdefault(b[:4], set()).add(len(b))
+        _BIN_LENGTHS = {head: tuple(sorted(ns, reverse=True)) for head, ns in lengths.items()}
+    return _BIN_LENGTHS
 
 
 def bin_of(number: str) -> str | None:
@@ -95,9 +110,11 @@ def known_prefix(head: str) -> bool:
     return head in _bin_prefixes() or bin_of(head) is not None
 
 
-@lru_cache(maxsize=1)
 def _iin4() -> frozenset[str]:
-    return frozenset({"9558", "9559"} | {b[:4] for b in bins() if len(b) >= 4})
+    global _IIN4
+    if _IIN4 is None:
+        _IIN4 = frozenset({"9558", "9559"} | {b[:4] for b in bins() if len(b) >= 4})
+    return _IIN4
 
 
 def iin_known(number: str) -> bool:
@@ -152,6 +169,24 @@ def is_valid(number: str) -> bool:
     return is_valid_with(validate, number)
 
 
+def _filler(number: str) -> bool:
+    """Whether ``number`` holds at most two distinct digits (``6222222222222222222``-style fillers): a
+    scan that stops at the third distinct digit, within the first few of a real number.
+
+    >>> _filler('6222222222222222222'), _filler('6666666666666666'), _filler('6222020200112233446')
+    (True, True, False)
+    """
+    first = number[0]
+    second = ""
+    for ch in number:
+        if ch != first:
+            if not second:
+                second = ch
+            elif ch != second:
+                return False
+    return True
+
+
 def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     """Rule-pack validator ``cn_bank_card``."""
     number = compact(candidate)
@@ -162,8 +197,7 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
         return None
     if len(number) == 18 and cn_resident_id.valid18(number):
         return None  # an ID wins
-    rest = number.replace(number[0], "")
-    if not rest or not rest.replace(rest[0], ""):  # 6222222222222222222-style fillers: at most two digits
+    if _filler(number):
         return None
     b = bin_of(number)
     attrs: dict[str, Any] = {"network": network, "luhn": luhn.checksum(number) == 0}

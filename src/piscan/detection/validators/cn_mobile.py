@@ -16,16 +16,23 @@ False
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with, unify_masks
 from piscan.resources import data_dir
 
+_SEGMENTS: dict[str, str] | None = None  # read on first use (a global, not an lru_cache: see cn_bank_card)
 
-@lru_cache(maxsize=1)
+
 def segments() -> dict[str, str]:
     """Allocated prefix (3-5 digits) -> carrier hint."""
+    global _SEGMENTS
+    if _SEGMENTS is None:
+        _SEGMENTS = _read_segments()
+    return _SEGMENTS
+
+
+def _read_segments() -> dict[str, str]:
     table: dict[str, str] = {}
     with (data_dir() / "cn_mobile_segments.tsv").open(encoding="utf-8") as fh:
         for line in fh:
