@@ -249,3 +249,27 @@ def test_rerating_is_idempotent_with_derived_findings():
     assess(doc, load_risk_pack())
     assert doc == before
     assert doc["summary"]["findings"] == 3 and doc["summary"]["by_rule"]["U-09"] == 1
+
+
+def test_findings_total_counts_derived_findings(tmp_path):
+    """summary.findings_total (every finding, listed or not) includes the derived minors' findings, so it
+    is never below summary.findings, and a re-rating leaves it as it was."""
+    from piscan.detection.validators.cn_resident_id import calc_check_digit
+    from piscan.reports.json_report import build
+    from piscan.risk import assess, load_risk_pack
+    from piscan.risk.engine import strip_risk
+    from piscan.scanner import Scanner, ScanOptions
+
+    adult, minor = (first17 + calc_check_digit(first17) for first17 in ("11010519800101123", "11010520200101123"))
+    log = tmp_path / "a.log"
+    log.write_text(f"sfz {adult}\nsfz {minor}\n手机 13812345678\n", encoding="utf-8")
+    doc = build(Scanner(ScanOptions(jobs=1)).scan([str(log)]))
+    assert doc["summary"]["findings_total"] == doc["summary"]["findings"] == 3
+    assess(doc, load_risk_pack())
+    assert doc["summary"]["by_rule"].get("U-09") == 1
+    assert doc["summary"]["findings_total"] == doc["summary"]["findings"] == 4
+    rated = copy.deepcopy(doc)
+    strip_risk(doc)
+    assert doc["summary"]["findings_total"] == doc["summary"]["findings"] == 3
+    assess(doc, load_risk_pack())
+    assert doc == rated

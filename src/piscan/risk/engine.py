@@ -114,7 +114,7 @@ def strip_risk(doc: dict[str, Any]) -> None:
                     s[k][key] -= 1
                     if not s[k][key]:
                         del s[k][key]
-            for k in ("findings", "unmasked"):
+            for k in ("findings", "unmasked", "findings_total"):
                 if isinstance(s.get(k), int):
                     s[k] -= 1
             continue
@@ -346,6 +346,8 @@ def _summarise(doc: dict[str, Any], derived: int) -> None:
     if derived:
         s["findings"] = len(findings)
         s["unmasked"] = s.get("unmasked", 0) + derived
+        if isinstance(s.get("findings_total"), int):  # every finding, listed or not: derived ones too
+            s["findings_total"] += derived
         by_rule = Counter(s.get("by_rule") or {})
         by_ent = Counter(s.get("by_entity") or {})
         for f in findings:
