@@ -77,7 +77,7 @@ def compact(number: str) -> str:
     >>> compact(' 110105 19491231 002x ')
     '11010519491231002X'
     """
-    if number.isdigit():
+    if number.isdigit() or (number[-1:] == "X" and number[:-1].isdigit()):  # the usual forms, as they are
         return number
     return "".join(number.split()).replace("-", "").upper()
 
@@ -248,18 +248,26 @@ def info(number: str, today: _dt.date | None = None) -> dict[str, Any]:
     return out
 
 
-_PLACES: Final[dict[str, tuple[tuple[str, Any], ...] | None]] = {}
+_PLACES: Final[dict[str, dict[str, Any] | None]] = {}
 
 
-def _place(prefix6: str) -> tuple[tuple[str, Any], ...] | None:
-    """What :func:`info` says of an 18-character number's first six digits (form, province, county), or
-    ``None`` when the prefix is not acceptable (remembered: a dump holds the same few thousand prefixes
-    millions of times)."""
+def _place(prefix6: str) -> dict[str, Any] | None:
+    """What :func:`info` says of an 18-character number's first six digits, as the attributes of a
+    verdict in their order (``id_form``, ``minor`` as a placeholder, ``province``, ``region_status``,
+    ``county``: copy it and set ``minor``), or ``None`` when the prefix is not acceptable. Remembered: a
+    dump holds the same few thousand prefixes millions of times, and copying a dict costs a fraction of
+    building it."""
     if prefix6 in _PLACES:
         return _PLACES[prefix6]
     if len(_PLACES) >= 65536:
         _PLACES.clear()
-    place = _PLACES[prefix6] = _place_of(prefix6)
+    found = _place_of(prefix6)
+    place: dict[str, Any] | None = None
+    if found is not None:
+        place = {found[0][0]: found[0][1], "minor": False}
+        for k, v in found[1:]:
+            place[k] = v
+    _PLACES[prefix6] = place
     return place
 
 
@@ -291,7 +299,7 @@ def valid18(number: str) -> bool:
     return _place18(number) is not None
 
 
-def _place18(number: str) -> tuple[tuple[str, Any], ...] | None:
+def _place18(number: str) -> dict[str, Any] | None:
     """:func:`_place` of a compact 18-character number that is a valid ID as of today, else ``None``."""
     if len(number) != 18 or not number[:17].isdigit() or not number.isascii() or number[17] not in _CHECK_CHARS:
         return None
@@ -308,9 +316,8 @@ def _fast_info(number: str) -> dict[str, Any] | None:
     place = _place18(number)
     if place is None:
         return None
-    out: dict[str, Any] = {"id_form": place[0][1], "minor": number[6:14] > _CALENDAR.minor_after}
-    for k, v in place[1:]:
-        out[k] = v
+    out = place.copy()
+    out["minor"] = number[6:14] > _CALENDAR.minor_after
     return out
 
 
