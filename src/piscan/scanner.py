@@ -406,9 +406,11 @@ class Scanner:
         self.build = FindingBuilder(self.rules, self.fingerprinter, self.options.show_values, self.audit)
         self._pool = None
         self._full_after: Any = None  # see _FULL_AFTER
-        from piscan.detection.app_checks import resolve_app_type
+        self.app_type = None
+        if self.options.app_type not in (None, ""):  # (the app-type tables load only when one is named)
+            from piscan.detection.app_checks import resolve_app_type
 
-        self.app_type = resolve_app_type(self.options.app_type)  # ValueError on an unknown type
+            self.app_type = resolve_app_type(self.options.app_type)  # ValueError on an unknown type
         self.reader_options = {"fingerprinter": self.fingerprinter, "app_type": self.app_type}
 
     # -- one input

@@ -1,6 +1,6 @@
 """The reader registry imports a reader's module only when its type is needed: a scan of logs does not
-load the SQL dump, CSV, JSON and manifest readers (nor sqlparse), and every ``--type`` still resolves to
-its reader class."""
+load the SQL dump, CSV, JSON and manifest readers (nor sqlparse), nor the app-type tables and the TOML
+parser nobody asked for, and every ``--type`` still resolves to its reader class."""
 
 from __future__ import annotations
 
@@ -30,7 +30,8 @@ def test_a_log_scan_loads_no_other_reader(tmp_path):
         f"r = Scanner(ScanOptions(jobs=1)).scan([{str(log)!r}])\n"
         "assert len(r.findings) == 1, r.findings\n"
         "heavy = ['piscan.sources.sql_dump', 'piscan.sources.csv_source', 'piscan.sources.json_source',\n"
-        "         'piscan.sources.manifests.readers', 'sqlparse']\n"
+        "         'piscan.sources.manifests.readers', 'sqlparse', 'piscan.detection.app_checks',\n"
+        "         'piscan.detection.permissions', 'tomllib']\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +57,8 @@ def _root(paths: tuple[str, ...] | list[str]) -> Path:
 
 
 def _load_file(path: Path) -> tuple[dict[str, Any], bytes]:
+    import tomllib  # (only when a config file is read)
+
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -8,12 +8,9 @@ into its members (``archive.zip!inner.zip!member``).
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from importlib import import_module
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from piscan.sources.base import Reader, SourceError
 from piscan.sources.compressed import (
@@ -25,6 +22,9 @@ from piscan.sources.compressed import (
     sniff_compression,
 )
 from piscan.sources.manifests.detect import MANIFEST_KINDS, detect_manifest_kind
+
+if TYPE_CHECKING:  # zipfile loads with the first zip archive (a log scan never needs it)
+    import zipfile
 
 #: ``--type`` values -> (module, class) of the reader. Structured sources register here.
 _READER_CLASSES: dict[str, tuple[str, str]] = {
@@ -171,6 +171,8 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
                 return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
         yield open_reader(path, display_path, kind, opener=opener, options=options)
         return
+    import zipfile
+
     try:
         zf = zipfile.ZipFile(path)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -191,6 +193,10 @@ MAX_ZIP_DEPTH = 3
 
 def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_override: str | None,
                  options: dict[str, Any] | None, depth: int, max_bytes: int | None = None) -> Iterator[Reader]:
+    import shutil
+    import tempfile
+    import zipfile
+
     try:
         members = [i for i in zf.infolist() if not i.is_dir()]
     except (OSError, zipfile.BadZipFile) as exc:
