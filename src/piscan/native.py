@@ -30,6 +30,7 @@ COMPILED = (
     "piscan.detection.validators.cn_mobile",
     "piscan.detection.validators.cn_bank_card",
     "piscan.sources.dump_rows",
+    "piscan.sources.json_leaves",
 )
 MANIFEST = "compiled-sources.json"  # in piscan/detection/
 

@@ -16,26 +16,11 @@ from typing import Any
 
 from piscan.sources.base import Cell, CellBatch, Chunk, Reader, SourceError
 from piscan.sources.candidates import by_line
+from piscan.sources.json_leaves import collect, leaves
 from piscan.sources.text import DecodedStream, stream_metadata
 
 MAX_DOCUMENT = 128 << 20
-
-
-def leaves(obj: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(key path, text) of every non-null scalar leaf."""
-    stack = [(path, obj)]
-    while stack:
-        p, o = stack.pop()
-        if isinstance(o, dict):
-            for k, v in reversed(list(o.items())):
-                stack.append((f"{p}.{k}" if p else str(k), v))
-        elif isinstance(o, list):
-            for v in reversed(o):
-                stack.append((f"{p}[]", v))
-        elif o is None or isinstance(o, bool):
-            continue
-        else:
-            yield p, o if isinstance(o, str) else repr(o) if isinstance(o, float) else str(o)
+_NO_VALUES: dict[str, tuple[int, ...]] = {}  # a line without candidates (never written to)
 
 
 def _context(path: str) -> tuple[str, ...]:
@@ -72,21 +57,21 @@ class JsonLinesReader(Reader):
         self.counts: dict[tuple[str | None, str], int] = {}  # leaves per key path
         self.unscanned = 0  # characters of leaves no prefilter report pointed at
 
-    def _candidate_lines(self, block: bytes, first: int) -> dict[int, tuple[tuple[int, ...] | None,
-                                                                           frozenset[str] | None]] | None:
-        """For the lines of ``block`` with a validator-gated candidate: the patterns reported there (``None``:
-        a generic report, any pattern) and the candidate values (``None``: unknown, every leaf may hold
-        one). ``None`` when there is no prefilter (every leaf is scanned)."""
+    def _candidate_lines(self, block: bytes, first: int) -> dict[int, dict[str, tuple[int, ...]] | None] | None:
+        """For the lines of ``block`` with a validator-gated candidate: each candidate value and the patterns
+        that reported it (``None``: a generic report or an escaped digit, every leaf may hold a value of any
+        pattern). A leaf then gets the patterns of the values it holds (``json_leaves.collect``): a leaf
+        that is one value of one pattern is read as a whole cell. ``None`` when there is no prefilter (every
+        leaf is scanned)."""
         if self.prefilter is None:
             return None
-        found: dict[int, tuple[set[int], set[str]] | None] = {}  # line -> (patterns, values); None: any
+        found: dict[int, dict[str, set[int]] | None] = {}  # line -> value -> patterns; None: any
         for c in by_line(self.prefilter, block, first):
-            got = found.setdefault(c.line, (set(), set()))
+            got = found.setdefault(c.line, {})
             if c.value is None:
                 found[c.line] = None
             elif got is not None:
-                got[0].add(c.pattern)
-                got[1].add(c.value)
+                got.setdefault(c.value, set()).add(c.pattern)
         # digits escaped by ensure_ascii (\uff11… full-width, \u0031…) become a value only once decoded: such
         # lines get every pattern on every leaf, as the decoded leaves did before the prefilter
         line, pos = first, 0
@@ -94,7 +79,7 @@ class JsonLinesReader(Reader):
             line += block.count(b"\n", pos, m.start())
             pos = m.start()
             found[line] = None
-        return {ln: (None, None) if got is None else (tuple(sorted(got[0])), frozenset(got[1]))
+        return {ln: None if got is None else {v: tuple(sorted(pids)) for v, pids in got.items()}
                 for ln, got in found.items()}
 
     def _cells(self, obj: Any, line: int | None, row: str | None) -> Iterator[Cell]:
@@ -128,18 +113,10 @@ class JsonLinesReader(Reader):
                             yield Chunk(raw + b"\n", line)
                         else:
                             self.records += 1
-                            pats, values = (None, None) if cands is None else cands.get(line, ((), frozenset()))
-                            row = str(self.records)
-                            for path, text in leaves(obj):
-                                col = path or "$"
-                                key = (None, col)
-                                counts[key] = counts.get(key, 0) + 1
-                                # a leaf without any of the line's candidate values holds nothing stage 2
-                                # could report (the values are ASCII, which JSON strings do not escape)
-                                if values is not None and not any(v in text for v in values):
-                                    self.unscanned += len(text)
-                                    continue
-                                pending.setdefault(col, []).append((text, line, 0, row, pats))
+                            values = None if cands is None else cands.get(line, _NO_VALUES)
+                            # every leaf counted; those without any of the line's candidate values hold nothing
+                            # stage 2 could report and are left out (compiled: json_leaves.collect)
+                            self.unscanned += collect(obj, values, counts, pending, line, str(self.records))
                     line += 1
                 for col, found in pending.items():  # one batch per key path and block
                     yield CellBatch(None, col, _context("" if col == "$" else col), found)
