@@ -31,6 +31,7 @@ COMPILED = (
     "piscan.detection.validators.cn_bank_card",
     "piscan.sources.dump_rows",
     "piscan.sources.json_leaves",
+    "piscan.sources.csv_fields",
 )
 MANIFEST = "compiled-sources.json"  # in piscan/detection/
 

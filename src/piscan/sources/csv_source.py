@@ -17,12 +17,12 @@ import csv
 import io
 import itertools
 import re
-from bisect import bisect_left
 from collections.abc import Iterator
 from typing import Any
 
 from piscan.sources.base import CellBatch, Reader, SourceError
 from piscan.sources.candidates import by_line
+from piscan.sources.csv_fields import field_patterns, queue_fields
 from piscan.sources.text import DecodedStream, stream_metadata
 
 csv.field_size_limit(1 << 30)
@@ -89,41 +89,14 @@ class CsvReader(Reader):
     def _cell_patterns(self, first: int, last: int, rec: list[str],
                        delimiter: str) -> list[tuple[int, ...] | bool | None]:
         """Per field of record ``rec`` (lines ``first..last``): ``False`` when no report points at it (stage 2
-        cannot find anything there), else the patterns to run (``None``: all)."""
+        cannot find anything there), else the patterns to run (``None``: all); see
+        :func:`piscan.sources.csv_fields.field_patterns` (compiled)."""
         lines = self._line_reports
-        reports = [r for ln in range(first, last + 1) for r in lines.pop(ln, ())]
-        if not reports:
-            return [False] * len(rec)
-        text = self._last.rstrip("\r\n")
-        if first == last and "\ufffd" not in text and delimiter.join(rec) == text:
-            # one line without quoting: the fields sit at known byte offsets, one delimiter apart
-            step = len(delimiter.encode())
-            starts = [0]
-            ascii_ = text.isascii()
-            for v in rec:
-                starts.append(starts[-1] + (len(v) if ascii_ else len(v.encode())) + step)
-            per: dict[int, set[int] | None] = {}  # field -> patterns reported in it (None: any)
-            for end, pid, _ in reports:
-                # a report ending in (starts[i], starts[i + 1]] belongs to field i (it may end one past it)
-                i = min(max(bisect_left(starts, end) - 1, 0), len(rec) - 1)
-                got = per.setdefault(i, set())
-                if pid < 0:
-                    per[i] = None
-                elif got is not None:
-                    got.add(pid)
-            out: list[tuple[int, ...] | bool | None] = [False] * len(rec)
-            for i, pids in per.items():
-                out[i] = None if pids is None else tuple(sorted(pids))
-            return out
-        # quoted fields or a multi-line record: the fields holding one of the reported values (ASCII digits,
-        # separators, mask characters: unquoting leaves them as they are) get the record's patterns
-        values: set[str] = set()
-        for _, pid, v in reports:
-            if pid < 0 or v is None:
-                return [None] * len(rec)
-            values.add(v)
-        pats = tuple(sorted({pid for _, pid, _ in reports}))
-        return [pats if any(v in field for v in values) else False for field in rec]
+        if first == last:
+            reports = lines.pop(first, [])
+        else:
+            reports = [r for ln in range(first, last + 1) for r in lines.pop(ln, ())]
+        return field_patterns(reports, rec, self._last.rstrip("\r\n"), delimiter, first == last)
 
     def items(self) -> Iterator[CellBatch]:
         fh = self.open_binary()
@@ -159,17 +132,9 @@ class CsvReader(Reader):
                                            f"header has {len(header)}")
                 pats = (self._cell_patterns(line, start - 1, rec, delimiter) if self.prefilter is not None
                         and self._filtering else [None] * len(rec))
-                row = str(self.rows)
-                for i, val in enumerate(rec):
-                    if not val:
-                        continue
-                    col = header[i] if i < len(header) else f"col{i + 1}"
-                    counts[(None, col)] = counts.get((None, col), 0) + 1
-                    if pats[i] is False:  # no candidate points at it: nothing stage 2 could report
-                        self.unscanned += len(val)
-                        continue
-                    pending.setdefault(col, []).append((val, line, 0, row, pats[i]))
-                    n_pending += 1
+                unscanned, queued = queue_fields(rec, header, pats, counts, pending, line, str(self.rows))
+                self.unscanned += unscanned
+                n_pending += queued
                 if n_pending >= self.BATCH:
                     yield from self._flush(pending)
                     n_pending = 0

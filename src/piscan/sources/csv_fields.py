@@ -1,0 +1,92 @@
+"""Per-record work of the CSV/TSV reader, compiled with mypyc (``piscan.native``): which fields of a record
+a validator-gated prefilter report points at (and with which patterns), and counting and queuing the
+fields. A PI-dense table export has millions of fields; interpreted, this loop took most of such a scan.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from typing import Any
+
+
+def field_patterns(reports: list[tuple[int, int, str | None]], rec: list[str], text: str, delimiter: str,
+                   one_line: bool) -> list[Any]:
+    """Per field of record ``rec``: ``False`` when no report points at it (stage 2 cannot find anything
+    there), else the patterns to run (``None``: all). ``reports``: ``(end, pattern, value)`` of the record's
+    lines, ends in bytes from the line start (pattern -1, value ``None``: a generic report); ``text``: the
+    record's line without its line end, used when ``one_line`` (the record is that one line).
+
+    >>> field_patterns([(13, 2, "13812345678")], ["a", "13812345678", "b"], "a,13812345678,b", ",", True)
+    [False, (2,), False]
+    """
+    n = len(rec)
+    if not reports:
+        return [False] * n
+    if one_line and "\ufffd" not in text and delimiter.join(rec) == text:
+        # one line without quoting: the fields sit at known byte offsets, one delimiter apart
+        step = len(delimiter.encode())
+        starts = [0]
+        ascii_ = text.isascii()
+        for field in rec:
+            starts.append(starts[-1] + (len(field) if ascii_ else len(field.encode())) + step)
+        per: dict[int, set[int] | None] = {}  # field -> patterns reported in it (None: any)
+        for end, pid, _ in reports:
+            # a report ending in (starts[i], starts[i + 1]] belongs to field i (it may end one past it)
+            i = min(max(bisect_left(starts, end) - 1, 0), n - 1)
+            got = per.get(i, set())
+            if i not in per:
+                per[i] = got
+            if pid < 0:
+                per[i] = None
+            elif got is not None:
+                got.add(pid)
+        out: list[Any] = [False] * n
+        for i, pids in per.items():
+            out[i] = None if pids is None else tuple(sorted(pids))
+        return out
+    # quoted fields or a multi-line record: the fields holding one of the reported values (ASCII digits,
+    # separators, mask characters: unquoting leaves them as they are) get the record's patterns
+    values: set[str] = set()
+    pats_set: set[int] = set()
+    for _, pid, value in reports:
+        if pid < 0 or value is None:
+            return [None] * n
+        values.add(value)
+        pats_set.add(pid)
+    pats = tuple(sorted(pats_set))
+    result: list[Any] = []
+    for cell in rec:
+        hit = False
+        for v in values:
+            if v in cell:
+                hit = True
+                break
+        result.append(pats if hit else False)
+    return result
+
+
+def queue_fields(rec: list[str], header: list[str], pats: list[Any], counts: dict[tuple[str | None, str], int],
+                 pending: dict[str, list[tuple[Any, ...]]], line: int, row: str) -> tuple[int, int]:
+    """Count every non-empty field of ``rec`` in ``counts`` per column and queue in ``pending`` those ``pats``
+    does not rule out (``False``) as ``(value, line, 0, row, patterns)``. Returns ``(characters left out,
+    fields queued)``."""
+    unscanned = 0
+    queued = 0
+    n_header = len(header)
+    for i in range(len(rec)):
+        val = rec[i]
+        if not val:
+            continue
+        col = header[i] if i < n_header else f"col{i + 1}"
+        key: tuple[str | None, str] = (None, col)
+        counts[key] = counts.get(key, 0) + 1
+        p = pats[i]
+        if p is False:  # no candidate points at it: nothing stage 2 could report
+            unscanned += len(val)
+            continue
+        queue = pending.get(col)
+        if queue is None:
+            queue = pending[col] = []
+        queue.append((val, line, 0, row, p))
+        queued += 1
+    return unscanned, queued
