@@ -98,7 +98,7 @@ def test_mysql_rows_of_every_shape(tmp_path, monkeypatch):
         f"INSERT INTO `u` VALUES (12,'z','{ids[11]}','{tels[11]}',NULL),\r\n(13,'w',NULL,NULL,NULL);\r\n",
         encoding="utf-8")
     r = _same_both_ways(dump, monkeypatch, show_values=True)
-    assert r["fast_paths"] == {"_count_rows", "_row_values"}
+    assert r["fast_paths"] == {"_count_rows", "_row_values", "_mysql_rows_by_position"}  # (the Oracle statement)
     assert len(r["errors"]) == 1 and "row with 3 values" in r["errors"][0]["reason"]
     rows = {(f["column"], f["row"]) for f in r["findings"] if f["entity_type"] == "CN_RESIDENT_ID"}
     assert ("idc", "1") in rows and ("idc", "12") in rows and ("memo", "6") in rows
@@ -212,9 +212,11 @@ def test_listing_cap_and_blocks(tmp_path, monkeypatch):
     assert "_mysql_rows_by_position" in r["fast_paths"]
 
 
-def test_mariadb_rows_read_by_position(tmp_path, monkeypatch):
-    """MariaDB rows, one per line, read by position from the counting split: escapes, hex and charset
-    literals, NULL and 'NULL', text before the values (offsets), keys too long to show, statements across
+@pytest.mark.parametrize("between", [",\n", ","], ids=["mariadb", "oracle"])
+def test_mysql_rows_read_by_position(tmp_path, monkeypatch, between):
+    """MariaDB rows, one per line, and Oracle MySQL rows, a statement's all on one line, read by position
+    from the counting split: escapes, hex and charset literals, NULL and 'NULL', text before the values
+    (offsets, counted in code points on a line of Chinese text), keys too long to show, statements across
     blocks (a statement cut at a block end), several tables and statements (row ordinals)."""
     v = _v(4)
     rng = random.Random(4)
@@ -249,7 +251,7 @@ def test_mariadb_rows_read_by_position(tmp_path, monkeypatch):
         stmts.append(f"CREATE TABLE `{table}` (`id` bigint, `k` bigint, `a` text, `b` text, `c` text, "
                      f"PRIMARY KEY ({pk}));\n")
         rows = [f"({i},{rng.choice([i, 10 ** 12 + i, -i])},{val()},{val()},{val()})" for i in range(1, n + 1)]
-        stmts += ["INSERT INTO `" + table + "` VALUES " + ",\n".join(rows[k:k + per]) + ";\n"
+        stmts += ["INSERT INTO `" + table + "` VALUES " + between.join(rows[k:k + per]) + ";\n"
                   for k in range(0, n, per)]
     dump = tmp_path / "d.sql"
     dump.write_text("".join(stmts), encoding="utf-8")

@@ -690,24 +690,31 @@ class SqlDumpReader(Reader):
     def _mysql_rows_by_position(self, data: bytes, rs: int, re_: int, parts: list[bytes], t: TableInfo,
                                 row_base: int, ends: list[int], out: list, line_at) -> bool:
         """Candidate values of the MySQL rows ``data[rs:re_]`` (split into ``parts`` by :meth:`_count_rows`)
-        when they are MariaDB rows, one per line: each row starts its line (the first one where the values
-        start) and ends it with ``),`` or ``)`` at the end of the statement, no value holds a newline. Then
-        every part is one byte after the previous one (``(``, ``,`` or ``)`` between them), so the position
-        of each value comes from the lengths of the parts, and each line is the row :meth:`_row_values`
-        reads: the same values, patterns, rows, lines and offsets, without tokenising the lines one by one.
-        ``False`` (nothing read) when the rows are not written this way."""
+        when they are MariaDB rows, one per line (each row starts its line, the first one where the values
+        start, and ends it with ``),`` or ``)`` at the end of the statement), or Oracle MySQL rows, all on
+        the statement's one line (``),(`` between rows); no value holds a newline. Then every part is one
+        byte after the previous one (``(``, ``,`` or ``)`` between them), so the position of each value comes
+        from the lengths of the parts: the same values, patterns, rows, lines and offsets as tokenising the
+        rows one by one. ``False`` (nothing read) when the rows are not written either way."""
         ncols = len(t.columns)
         period = ncols + 1
         rows = len(parts) // period
         last_gap = parts[-1]
-        if (not rows or parts[0] or (last_gap and last_gap != b",\n")
-                or parts[period:len(parts) - 1:period].count(b",\n") != rows - 1
-                or data.count(b"\n", rs, re_) != rows - 1 + (last_gap == b",\n")):
+        if not rows or parts[0]:
+            return False
+        inner = parts[period:len(parts) - 1:period]
+        newlines = data.count(b"\n", rs, re_)
+        if ((not last_gap or last_gap == b",\n") and inner.count(b",\n") == rows - 1
+                and newlines == rows - 1 + (last_gap == b",\n")):
+            locate = self._mysql_locate
+        elif newlines == 0 and last_gap in (b"", b",") and inner.count(b",") == rows - 1:
+            locate = functools.partial(self._mysql_locate_one_line, [data.rfind(b"\n", 0, rs) + 1, 0])
+        else:
             return False
         # pstarts[k]: where part k starts (pstarts[-1]: one past the end of the region)
         pstarts = list(accumulate(map((1).__add__, map(len, parts)), initial=rs))
         self._by_position(parts, pstarts, rs, re_, ends, period, True, MYSQL, t, out, functools.partial(
-            self._mysql_locate, data, parts, pstarts, period, t.pk_index, line_at(rs), row_base))
+            locate, data, parts, pstarts, period, t.pk_index, line_at(rs), row_base))
         return True
 
     def _by_position(self, parts: list[bytes], starts: list[int], rs: int, re_: int, ends: list[int], period: int,
@@ -739,6 +746,27 @@ class SqlDumpReader(Reader):
         s = mysql_value(parts[k], pstarts[k])[1]
         ls = data.rfind(b"\n", 0, pstarts[first] - 1) + 1
         return line0 + r, len(data[ls:s].decode("utf-8", "replace")), key
+
+    def _mysql_locate_one_line(self, column: list[int], data: bytes, parts: list[bytes], pstarts: list[int],
+                               period: int, pk_i: int | None, line0: int, row_base: int, where: list[int],
+                               i: int) -> tuple[int, int, Any]:
+        """:meth:`_mysql_locate` for Oracle MySQL rows, all on line ``line0``: the offset is counted in code
+        points from the line start, incrementally (``column``: a byte position on the line and the code
+        points before it, from the last value located; values are located in input order, and decoding the
+        line up to each of them was quadratic on a line of a megabyte)."""
+        k = where[i]
+        r = k // period
+        first = r * period + 1
+        key: Any = self._ordinal(row_base + r + 1)
+        if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
+            key = parts[first + pk_i].decode()
+        s = mysql_value(parts[k], pstarts[k])[1]
+        at, before = column
+        if s < at:  # (not in input order: count from the line start again)
+            at, before = data.rfind(b"\n", 0, s) + 1, 0
+        before += len(data[at:s].decode("utf-8", "replace"))
+        column[0], column[1] = s, before
+        return line0, before, key
 
     def _value_pats(self, cands: Any, pids: list[int], ends: list[int], i: int, s: int,
                     nxt: int) -> tuple[int, ...] | None:
