@@ -9,11 +9,14 @@ fresh child process per dump.
 
 ``--jobs N`` (N > 1) runs the CLI with ``--jobs N``: a dump is then split into ranges scanned by N processes
 (CLI default listing cap; one core is the issue's target, the in-process line is always one job).
+``--oracle`` also writes and scans the same mysqldump in Oracle MySQL's layout: every row of an extended
+INSERT on one line (``),(`` between rows), as Oracle MySQL's mysqldump writes it.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import random
 import resource
@@ -72,10 +75,14 @@ def _pg(v) -> str:
     return "\\N" if v is None else str(v)
 
 
-def write_mysql(path: str, mb: int) -> None:
+def write_mysql(path: str, mb: int, oracle: bool = False) -> None:
+    """A mysqldump of about ``mb`` MB: MariaDB's layout (one row per line), or with ``oracle`` Oracle
+    MySQL's (all rows of a statement on one line)."""
     rng = random.Random(1)
+    between = "," if oracle else ",\n"
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write("-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n")
+        fh.write("-- MySQL dump 10.13  Distrib 8.0.36\n" if oracle else
+                 "-- MariaDB dump 10.19  Distrib 10.11.19-MariaDB\n")
         for table, share in MIX:
             cols = ",\n".join(f"  `{c}` varchar(255) DEFAULT NULL" for c in COLS[table])
             fh.write(f"CREATE TABLE `{table}` (\n{cols},\n  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n")
@@ -85,7 +92,7 @@ def write_mysql(path: str, mb: int) -> None:
                 batch = list(rows(rng, table, 2000, i))
                 i += 2000
                 fh.write(f"INSERT INTO `{table}` VALUES " +
-                         ",\n".join("(" + ",".join(_my(v) for v in r) + ")" for r in batch) + ";\n")
+                         between.join("(" + ",".join(_my(v) for v in r) + ")" for r in batch) + ";\n")
 
 
 def write_pg(path: str, mb: int) -> None:
@@ -127,11 +134,15 @@ def main() -> None:
     ap.add_argument("--child")
     ap.add_argument("--dir", default=tempfile.gettempdir())
     ap.add_argument("--jobs", type=int, nargs="+", default=[1])
+    ap.add_argument("--oracle", action="store_true", help="also the mysqldump in Oracle MySQL's one-line layout")
     a = ap.parse_args()
     if a.child:
         child(a.child)
         return
-    for name, writer in (("bench_mysqldump.sql", write_mysql), ("bench_pg_dump.sql", write_pg)):
+    dumps = [("bench_mysqldump.sql", write_mysql), ("bench_pg_dump.sql", write_pg)]
+    if a.oracle:
+        dumps.insert(1, ("bench_mysqldump_oracle.sql", functools.partial(write_mysql, oracle=True)))
+    for name, writer in dumps:
         path = os.path.join(a.dir, name)
         if not os.path.exists(path) or abs(os.path.getsize(path) / 1e6 - a.mb) > a.mb * 0.1:
             writer(path, a.mb)
