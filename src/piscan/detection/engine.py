@@ -113,7 +113,6 @@ class HyperscanPrefilter(Prefilter):
     def __init__(self, patterns: list[bytes], n_rule_patterns: int) -> None:
         import hyperscan
 
-        self._hs = hyperscan
         self.n_rule = n_rule_patterns
         self.utf8_id = len(patterns)
         patterns = [*patterns, UTF8_INVALID]  # (it also makes the whole database scan ~25 % faster here)
@@ -124,34 +123,8 @@ class HyperscanPrefilter(Prefilter):
         som, base = hyperscan.HS_FLAG_SOM_LEFTMOST, hyperscan.HS_FLAG_MULTILINE
         flags = [base | (som if i < n_rule_patterns else 0) for i in range(len(patterns))]
         flags[self.utf8_id] = 0  # ^ and $ at the block's edges
-        self.loose: set[int] = set()
-        cache = _DbCache(patterns, flags)
-        cached = cache.load()
-        if cached is not None:
-            self.db, self.loose = cached
-        else:
-            self._compile(patterns, flags)
-            cache.store(self.db, self.loose)
+        self.db, self.loose = _database(patterns, flags)
         self.scratch = hyperscan.Scratch(self.db)
-
-    def _compile(self, patterns: list[bytes], flags: list[int]) -> None:
-        hyperscan = self._hs
-        base = hyperscan.HS_FLAG_MULTILINE
-        self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        try:
-            self.db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
-                            flags=flags)
-        except hyperscan.error:  # find the patterns that need prefilter mode, one by one
-            for i, pat in enumerate(patterns):
-                try:
-                    hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
-                        expressions=[pat], ids=[0], elements=1, flags=[flags[i]])
-                except hyperscan.error:
-                    flags[i] = base | hyperscan.HS_FLAG_PREFILTER
-                    self.loose.add(i)
-            self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self.db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns),
-                            flags=flags)
 
     def reports(self, data: bytes, note_utf8: bool = True) -> list[tuple[int, int, int]]:
         out: list[tuple[int, int, int]] = []
@@ -175,6 +148,35 @@ class HyperscanPrefilter(Prefilter):
         if note_utf8:
             self.invalid_utf8 = min(invalid) if invalid else -1
         return out
+
+
+def _database(patterns: list[bytes], flags: list[int]) -> tuple[object, set[int]]:
+    """A Hyperscan block-mode database of ``patterns`` and the indexes of those compiled in prefilter mode
+    (``loose``), from the on-disk cache (:class:`_DbCache`) or compiled and cached. A pattern Hyperscan
+    cannot compile exactly (look-arounds, back-references) is compiled in prefilter mode instead."""
+    import hyperscan
+
+    cache = _DbCache(patterns, flags)
+    cached = cache.load()
+    if cached is not None:
+        return cached
+    flags = list(flags)
+    loose: set[int] = set()
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    try:
+        db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns), flags=flags)
+    except hyperscan.error:  # find the patterns that need prefilter mode, one by one
+        for i, pat in enumerate(patterns):
+            try:
+                hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK).compile(
+                    expressions=[pat], ids=[0], elements=1, flags=[flags[i]])
+            except hyperscan.error:
+                flags[i] = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_PREFILTER
+                loose.add(i)
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(expressions=patterns, ids=list(range(len(patterns))), elements=len(patterns), flags=flags)
+    cache.store(db, loose)
+    return db, loose
 
 
 class _DbCache:
@@ -267,16 +269,9 @@ class EndScanner:
     def __init__(self, patterns: Sequence[bytes]) -> None:
         import hyperscan
 
-        flags = [0] * len(patterns)
-        cache = _DbCache(list(patterns), flags)
-        cached = cache.load()
-        if cached is not None:
-            self.db = cached[0]
-        else:
-            self.db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            self.db.compile(expressions=list(patterns), ids=list(range(len(patterns))), elements=len(patterns),
-                            flags=flags)
-            cache.store(self.db, set())
+        self.db, loose = _database(list(patterns), [0] * len(patterns))
+        if loose:  # a match's end must be exact here: let the caller search another way
+            raise ValueError("a pattern needs Hyperscan's prefilter mode")
         self.scratch = hyperscan.Scratch(self.db)
 
     def ends(self, data: bytes) -> list[tuple[int, int]]:
