@@ -706,15 +706,15 @@ class SqlDumpReader(Reader):
         newlines = data.count(b"\n", rs, re_)
         if ((not last_gap or last_gap == b",\n") and inner.count(b",\n") == rows - 1
                 and newlines == rows - 1 + (last_gap == b",\n")):
-            locate = self._mysql_locate
+            one_line = None
         elif newlines == 0 and last_gap in (b"", b",") and inner.count(b",") == rows - 1:
-            locate = functools.partial(self._mysql_locate_one_line, [data.rfind(b"\n", 0, rs) + 1, 0])
+            one_line = [data.rfind(b"\n", 0, rs) + 1, 0]
         else:
             return False
         # pstarts[k]: where part k starts (pstarts[-1]: one past the end of the region)
         pstarts = list(accumulate(map((1).__add__, map(len, parts)), initial=rs))
         self._by_position(parts, pstarts, rs, re_, ends, period, True, MYSQL, t, out, functools.partial(
-            locate, data, parts, pstarts, period, t.pk_index, line_at(rs), row_base))
+            self._mysql_locate, one_line, data, parts, pstarts, period, t.pk_index, line_at(rs), row_base))
         return True
 
     def _by_position(self, parts: list[bytes], starts: list[int], rs: int, re_: int, ends: list[int], period: int,
@@ -733,10 +733,15 @@ class SqlDumpReader(Reader):
                 out.append(CellBatch(t.name, col, (col,), values, functools.partial(locate, where[ci]),
                                      known[ci], "copy" if kind == COPY else self.written))
 
-    def _mysql_locate(self, data: bytes, parts: list[bytes], pstarts: list[int], period: int, pk_i: int | None,
-                      line0: int, row_base: int, where: list[int], i: int) -> tuple[int, int, Any]:
+    def _mysql_locate(self, one_line: list[int] | None, data: bytes, parts: list[bytes], pstarts: list[int],
+                      period: int, pk_i: int | None, line0: int, row_base: int, where: list[int],
+                      i: int) -> tuple[int, int, Any]:
         """``(line, offset, row)`` of value ``i`` of a column read by :meth:`_mysql_rows_by_position` (part
-        ``where[i]``; row ``r`` is on line ``line0 + r``)."""
+        ``where[i]``). MariaDB rows (``one_line`` ``None``): row ``r`` is on line ``line0 + r``. Oracle MySQL
+        rows, all on line ``line0``: the offset is counted in code points from the line start incrementally
+        (``one_line``: a byte position on the line and the code points before it, from the last value
+        located; values are located in input order, and decoding the line up to each of them was quadratic
+        on a line of a megabyte)."""
         k = where[i]
         r = k // period
         first = r * period + 1  # the row's first value; its "(" is one byte before
@@ -744,28 +749,14 @@ class SqlDumpReader(Reader):
         if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
             key = parts[first + pk_i].decode()
         s = mysql_value(parts[k], pstarts[k])[1]
-        ls = data.rfind(b"\n", 0, pstarts[first] - 1) + 1
-        return line0 + r, len(data[ls:s].decode("utf-8", "replace")), key
-
-    def _mysql_locate_one_line(self, column: list[int], data: bytes, parts: list[bytes], pstarts: list[int],
-                               period: int, pk_i: int | None, line0: int, row_base: int, where: list[int],
-                               i: int) -> tuple[int, int, Any]:
-        """:meth:`_mysql_locate` for Oracle MySQL rows, all on line ``line0``: the offset is counted in code
-        points from the line start, incrementally (``column``: a byte position on the line and the code
-        points before it, from the last value located; values are located in input order, and decoding the
-        line up to each of them was quadratic on a line of a megabyte)."""
-        k = where[i]
-        r = k // period
-        first = r * period + 1
-        key: Any = self._ordinal(row_base + r + 1)
-        if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
-            key = parts[first + pk_i].decode()
-        s = mysql_value(parts[k], pstarts[k])[1]
-        at, before = column
+        if one_line is None:
+            ls = data.rfind(b"\n", 0, pstarts[first] - 1) + 1
+            return line0 + r, len(data[ls:s].decode("utf-8", "replace")), key
+        at, before = one_line
         if s < at:  # (not in input order: count from the line start again)
             at, before = data.rfind(b"\n", 0, s) + 1, 0
         before += len(data[at:s].decode("utf-8", "replace"))
-        column[0], column[1] = s, before
+        one_line[0], one_line[1] = s, before
         return line0, before, key
 
     def _value_pats(self, cands: Any, pids: list[int], ends: list[int], i: int, s: int,
