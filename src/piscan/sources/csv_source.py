@@ -92,10 +92,7 @@ class CsvReader(Reader):
         cannot find anything there), else the patterns to run (``None``: all); see
         :func:`piscan.sources.csv_fields.field_patterns` (compiled)."""
         lines = self._line_reports
-        if first == last:
-            reports = lines.pop(first, [])
-        else:
-            reports = [r for ln in range(first, last + 1) for r in lines.pop(ln, ())]
+        reports = [r for ln in range(first, last + 1) for r in lines.pop(ln, ())]
         return field_patterns(reports, rec, self._last.rstrip("\r\n"), delimiter, first == last)
 
     def items(self) -> Iterator[CellBatch]:
