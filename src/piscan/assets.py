@@ -84,11 +84,10 @@ class Accumulator:
 
     def record(self, a: _Acc, f: Finding) -> bool:
         """Count ``f`` in its asset ``a``; return whether it should be listed in the report."""
-        person = f.person
+        person = f.person  # None for a masked value
         if person is None and f.fingerprint and not f.masked:  # a finding read back from a report
             person = int(f.fingerprint[:16], 16)
-        self.count(a, f.entity_type, f.masked, bool(f.attributes.get("weak_mask")), None if f.masked else person,
-                   f.evidence)
+        self.count(a, f.entity_type, f.masked, bool(f.attributes.get("weak_mask")), person, f.evidence)
         if self.full(a):
             return False
         a.listed += 1
