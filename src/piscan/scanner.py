@@ -154,6 +154,19 @@ def count_unlisted(acc: Accumulator, a: Any, hit: Hit, fingerprinter: Fingerprin
               hit.evidence if len(a.samples) < MAX_SAMPLES else None)
 
 
+def stored_input(meta: dict[str, Any], stored: Callable[[], tuple[int, str]]) -> None:
+    """Make an input entry's ``size`` and ``sha256`` those of the input as stored (a compressed file: what
+    ``sha256sum`` and ``piscan verify --inputs`` hash), keeping the read content's as ``content_size`` and
+    ``content_sha256``. Left as it is when the stored bytes cannot be read again (the scan's own error
+    says why)."""
+    try:
+        size, sha = stored()
+    except Exception:  # OSError, a damaged zip or stream: the scan reported it already
+        return
+    meta["content_size"], meta["content_sha256"] = meta.get("size"), meta["sha256"]
+    meta["size"], meta["sha256"] = size, sha
+
+
 def scan_text_chunk(scanner: Scanner, acc: Accumulator, data: bytes, first_line: int, display: str,
                     listed: list[Finding], listing: bool = True) -> int:
     """Scan a line-aligned chunk of text file ``display`` into ``acc`` and append the findings its listing
@@ -509,6 +522,9 @@ class Scanner:
             key = (display, table, column)
             result.column_values[key] = result.column_values.get(key, 0) + n
         meta = {"path": display, "type": reader.kind, **reader.metadata()}
+        stored = getattr(reader, "stored", None)
+        if stored is not None and meta.get("sha256"):
+            stored_input(meta, stored)
         result.inputs.append(meta)
 
     def _read(self, reader, display: str, result: ScanResult,

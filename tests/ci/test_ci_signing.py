@@ -150,3 +150,59 @@ def test_reformatting_keeps_signature_valid(cli, signed, tmp_path):
 def test_sign_needs_json(cli, signed):
     r = cli("scan", signed["data"], "--sign", signed["keys"] / "acme.key")
     assert r.returncode == 2 and "--format json" in r.stderr
+
+
+def test_verify_inputs_of_compressed_files_and_zip_members(cli, tmp_path):
+    """A compressed input records the sha256 of the file as stored (what ``sha256sum`` and ``verify
+    --inputs`` hash), the decompressed content's as ``content_sha256``; zip members, nested too, are
+    re-hashed inside their archive."""
+    import gzip
+    import hashlib
+    import io
+    import lzma
+    import zipfile
+
+    data = tmp_path / "data"
+    data.mkdir()
+    text = f"手机 {RAW_PHONE}\n".encode()
+    (data / "app.log.gz").write_bytes(gzip.compress(text))
+    (data / "old.log.xz").write_bytes(lzma.compress(text))
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("deep/x.log", text)
+    with zipfile.ZipFile(data / "bundle.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("day1.log", text)
+        z.writestr("day2.log.gz", gzip.compress(text))
+        z.writestr("old.zip", inner.getvalue())
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    assert cli("keygen", "-o", keys / "k.key").returncode == 0
+    report = tmp_path / "report.json"
+    r = cli("scan", data, "--format", "json", "-o", report, "--sign", keys / "k.key", "--fail-on", "never")
+    assert r.returncode == 0, r.stderr
+    inputs = {i["path"]: i for i in json.loads(report.read_text(encoding="utf-8"))["inputs"]}
+    assert set(inputs) == {"app.log.gz", "old.log.xz", "bundle.zip!day1.log", "bundle.zip!day2.log.gz",
+                           "bundle.zip!old.zip!deep/x.log"}
+    content = hashlib.sha256(text).hexdigest()
+    for name in ("app.log.gz", "old.log.xz"):
+        stored = (data / name).read_bytes()
+        assert inputs[name]["sha256"] == hashlib.sha256(stored).hexdigest() != content
+        assert inputs[name]["size"] == len(stored) and inputs[name]["content_size"] == len(text)
+        assert inputs[name]["content_sha256"] == content
+    assert inputs["bundle.zip!day1.log"]["sha256"] == content and "content_sha256" not in inputs["bundle.zip!day1.log"]
+    assert inputs["bundle.zip!day2.log.gz"]["content_sha256"] == content != inputs["bundle.zip!day2.log.gz"]["sha256"]
+    pub = keys / "k.key.pub"
+    r = cli("verify", report, "--pubkey", pub, "--inputs", data)
+    assert r.returncode == 0, r.stdout
+    for name in inputs:
+        assert f"input {name!r}: sha256 matches" in r.stdout
+    # one changed member fails, naming it; the others still match
+    with zipfile.ZipFile(data / "bundle.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("day1.log", text + b"edited\n")
+        z.writestr("day2.log.gz", gzip.compress(text))
+        z.writestr("old.zip", inner.getvalue())
+    r = cli("verify", report, "--pubkey", pub, "--inputs", data / "bundle.zip")
+    assert r.returncode == 1
+    assert "input 'bundle.zip!day1.log': sha256 differs" in r.stdout
+    assert "input 'bundle.zip!old.zip!deep/x.log': sha256 matches" in r.stdout
+    assert "input 'app.log.gz': not found" in r.stdout

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from typing import Any
 
-from piscan.digest import sha256_file
+from piscan.digest import sha256_file, sha256_member
 from piscan.signing.sign import Verification
 
 
@@ -26,11 +27,19 @@ def check(report: dict[str, Any], base: str, v: Verification) -> None:
             v.held.append(f"input {name!r}: no file hash recorded (live source: "
                           f"{entry.get('rows_scanned', '?')} rows), not re-hashed")
             continue
-        path = base if single and len(inputs) == 1 else _locate(base, name)
+        archive, *members = name.split("!")  # a zip member: "a.zip!dir/m.log", nested "a.zip!b.zip!m.log"
+        if single and (len(inputs) == 1 or os.path.basename(archive) == os.path.basename(base)):
+            path: str | None = base
+        else:
+            path = _locate(base, archive if members else name)
         if path is None:
             v.fail(f"input {name!r}: not found under {base}")
             continue
-        got = sha256_file(path)
+        try:
+            got = sha256_member(path, members) if members else sha256_file(path)
+        except (OSError, KeyError, zipfile.BadZipFile) as exc:
+            v.fail(f"input {name!r}: cannot read it in {path}: {exc}")
+            continue
         if got == want:
             v.held.append(f"input {name!r}: sha256 matches")
         else:

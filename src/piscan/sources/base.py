@@ -111,6 +111,10 @@ class Reader:
         self.path = path
         self.display_path = display_path or path
         self.opener = opener  # how to get the (decompressed) bytes; default: the file, decompressed
+        #: ``(size, sha256)`` of the input as stored, when that is not what the reader reads (a compressed
+        #: file, a compressed zip member): set by :func:`piscan.sources.registry.open_readers`, so that a
+        #: report's ``inputs`` name the bytes ``sha256sum`` (or ``unzip``, then ``sha256sum``) sees
+        self.stored: Callable[[], tuple[int, str]] | None = None
 
     def open_binary(self) -> BinaryIO:
         """The input's bytes, decompressed when the file is gzip/bz2/xz/zstd (by magic bytes)."""

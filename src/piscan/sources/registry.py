@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -169,7 +170,10 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
         elif max_bytes is not None and comp in ("gz", "bz2", "xz", "zst"):
             def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
-        yield open_reader(path, display_path, kind, opener=opener, options=options)
+        reader = open_reader(path, display_path, kind, opener=opener, options=options)
+        if comp in ("gz", "bz2", "xz", "zst"):
+            reader.stored = partial(_stored_file, path)
+        yield reader
         return
     import zipfile
 
@@ -231,4 +235,21 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
             raise SourceError(f"cannot read zip member {info.filename}: {exc}") from None
         # judged by the member's inner name (``x.csv.gz`` -> ``x.csv``) and decompressed content
         kind = type_override or sniff_kind(name, head)
-        yield open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)
+        reader = open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)
+        if comp in ("gz", "bz2", "xz", "zst"):
+            reader.stored = partial(_stored_member, zf, info)
+        yield reader
+
+
+def _stored_file(path: str) -> tuple[int, str]:
+    from piscan.digest import sha256_stream
+
+    with open(path, "rb") as fh:
+        return sha256_stream(fh)
+
+
+def _stored_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, str]:
+    from piscan.digest import sha256_stream
+
+    with zf.open(info) as fh:
+        return sha256_stream(fh)
