@@ -44,3 +44,23 @@ def check(report: dict[str, Any], base: str, v: Verification) -> None:
             v.held.append(f"input {name!r}: sha256 matches")
         else:
             v.fail(f"input {name!r}: sha256 differs (report {want[:16]}…, file {got[:16]}…)")
+        _check_data_files(entry, name, path, v)
+
+
+def _check_data_files(entry: dict[str, Any], name: str, path: str, v: Verification) -> None:
+    """A pg_dump directory archive (its ``toc.dat`` is the input): the data files read beside it."""
+    files = entry.get("data_files")
+    if not isinstance(files, dict) or "!" in name:
+        return
+    folder = os.path.dirname(path)
+    for fname, meta in sorted(files.items()):
+        want = meta.get("sha256") if isinstance(meta, dict) else None
+        fpath = os.path.join(folder, os.path.basename(str(fname)))
+        if not want:
+            continue
+        if not os.path.isfile(fpath):
+            v.fail(f"input {name!r}: data file {fname!r} not found beside it")
+        elif sha256_file(fpath) == want:
+            v.held.append(f"input {name!r}: data file {fname!r} sha256 matches")
+        else:
+            v.fail(f"input {name!r}: data file {fname!r} sha256 differs")

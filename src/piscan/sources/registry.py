@@ -32,6 +32,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "text": ("piscan.sources.text", "TextReader"),
     "mysqldump": ("piscan.sources.mysql_dump", "MysqlDumpReader"),
     "pg_dump": ("piscan.sources.pg_dump", "PgDumpReader"),
+    "pg_archive": ("piscan.sources.pg_archive", "PgArchiveReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
     "tsv": ("piscan.sources.csv_source", "TsvReader"),
@@ -75,6 +76,11 @@ def sniff_kind(name: str, head: bytes) -> str:
         if low.endswith(ext):
             return kind
     text = head[:65536]
+    if text[:5] == b"PGDMP" or text[257:262] == b"ustar":  # pg_dump -Fc / -Fd (toc.dat) / -Ft archives
+        from piscan.sources.pg_archive import archive_format
+
+        if archive_format(text):
+            return "pg_archive"
     if b"-- MySQL dump" in text or b"-- MariaDB dump" in text:
         return "mysqldump"
     # the multi-line regexes cost ~11 ns a byte (sre tries every line start): a literal search first, which

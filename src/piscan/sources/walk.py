@@ -110,6 +110,11 @@ def _walk_dir(root: str, errors: list[ScanError], opts: WalkOptions) -> Iterator
         except OSError as exc:
             errors.append(ScanError(rel or ".", f"cannot list directory: {exc.strerror}"))
             return
+        if any(e.name == "toc.dat" for e in entries) and _pg_directory_archive(os.path.join(dirpath, "toc.dat")):
+            # a pg_dump -Fd archive: its toc.dat reads the data files beside it, attributed to tables
+            from piscan.sources.pg_archive import is_directory_member
+
+            entries = [e for e in entries if not is_directory_member(e.name)]
         pushed = False
         if opts.gitignore and any(e.name == ".gitignore" for e in entries):
             spec = _gitignore_spec(os.path.join(dirpath, ".gitignore"))
@@ -147,3 +152,12 @@ def _walk_dir(root: str, errors: list[ScanError], opts: WalkOptions) -> Iterator
                 specs.pop()
 
     yield from walk(root, "")
+
+
+def _pg_directory_archive(toc: str) -> bool:
+    try:
+        with open(toc, "rb") as fh:
+            head = fh.read(11)
+    except OSError:
+        return False
+    return head[:5] == b"PGDMP" and head[10:11] in (b"\x03", b"\x05")
