@@ -27,10 +27,11 @@ def _scan(path, **options):
     return Scanner(ScanOptions(jobs=1, max_findings_per_asset=0, **options)).scan([str(path)])
 
 
-def _keys(result) -> collections.Counter:
-    """What locates a finding in a dump, but its line (an archive's text is laid out by piscan)."""
-    return collections.Counter((f.rule_id, f.table, f.column, f.row, f.fingerprint, f.start, f.end, f.masked)
-                               for f in result.findings)
+def _keys(result, keyed: tuple[str, ...] = ()) -> collections.Counter:
+    """What locates a finding in a dump, but its line (an archive's text is laid out by piscan) and the row
+    of a table in ``keyed`` (a plain dump shows row ordinals: it declares primary keys after the data)."""
+    return collections.Counter((f.rule_id, f.table, f.column, None if f.table in keyed else f.row, f.fingerprint,
+                                f.start, f.end, f.masked) for f in result.findings)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,11 @@ def test_archive_reports_what_the_plain_dump_reports(dumps, name, plain):
     got, want = _scan(out / name), _scan(out / plain)
     assert not got.errors and not want.errors, (got.errors, want.errors)
     assert len(got.findings) == 1700
-    assert _keys(got) == _keys(want)
+    assert _keys(got, ("pga.用户 信息",)) == _keys(want, ("pga.用户 信息",))
+    assert _keys(got) != _keys(want)
+    # an archive's TOC holds the primary key before the data: rows are shown by key (id 0..299), not ordinal
+    assert {f.row for f in got.findings if f.table == "pga.用户 信息"} == {str(i) for i in range(300)}
+    assert {f.row for f in want.findings if f.table == "pga.用户 信息"} == {str(i) for i in range(1, 301)}
     assert got.inputs[0]["type"] == "pg_archive" and got.inputs[0]["rows_scanned"] == 800
     valued = _scan(out / name, show_values=True)
     where = {f.value: f.column for f in valued.findings if f.table == "pga.用户 信息"}
@@ -102,14 +107,15 @@ def test_directory_archive_is_one_input_with_its_data_files_verified(dumps, tmp_
 
 
 @needs_pg
-def test_large_objects_are_scanned_in_every_archive_format(tmp_path):
+def test_large_objects_are_scanned_in_every_format(tmp_path):
     v = ValueGen(random.Random(8))
     phone, rid = v.mobile(), v.resident_id()
     sql = ("CREATE TABLE public.pga_lo (a text); INSERT INTO pga_lo VALUES ('none');"
            f"SELECT lo_from_bytea(0, convert_to(E'合同 {phone}\\n\\\\ {rid}', 'UTF8'));")
     try:
-        subprocess.run(PSQL, input=sql, text=True, check=True, capture_output=True)
-        for name, flags in {"lo.dump": ["-Fc"], "lo.tar": ["-Ft"]}.items():
+        made = subprocess.run([*PSQL, "-At"], input=sql, text=True, check=True, capture_output=True)
+        oid = int(made.stdout.split()[-1])
+        for name, flags in {"lo.dump": ["-Fc"], "lo.tar": ["-Ft"], "lo.sql": []}.items():
             with (tmp_path / name).open("wb") as fh:
                 subprocess.run([*PG_DUMP, "-b", "-t", "pga_lo", *flags, "test"], stdout=fh, check=True)
         subprocess.run([*PG_DUMP, "-b", "-t", "pga_lo", "-Fd", "-f", str(tmp_path / "lodir"), "test"], check=True)
@@ -117,11 +123,12 @@ def test_large_objects_are_scanned_in_every_archive_format(tmp_path):
         subprocess.run(PSQL, input="DROP TABLE IF EXISTS pga_lo; "
                        "SELECT lo_unlink(oid) FROM pg_largeobject_metadata;", text=True, check=False,
                        capture_output=True)
-    for name in ("lo.dump", "lo.tar", "lodir"):
+    for name in ("lo.dump", "lo.tar", "lodir", "lo.sql"):  # the plain format's lowrite calls too
         r = _scan(tmp_path / name, show_values=True)
         assert not r.errors, (name, r.errors)
         got = {(f.table, f.column, f.value) for f in r.findings}
         assert got == {("pg_catalog.pg_largeobject", "data", phone), ("pg_catalog.pg_largeobject", "data", rid)}, name
+        assert {f.row for f in r.findings} == {str(oid)}, name  # the object's oid
 
 
 @needs_pg
@@ -226,3 +233,17 @@ def test_damaged_archives_are_scan_errors(tmp_path, damage, reason):
     r = _scan(path)
     assert len(r.errors) == 1 and reason in r.errors[0].reason, r.errors
     assert "13812345678" not in r.errors[0].reason
+
+
+@pytest.mark.parametrize("ragged", [False, True])  # rows read by position, or line by line
+def test_copy_rows_of_a_table_with_an_inline_key_are_shown_by_key(tmp_path, ragged):
+    v = ValueGen(random.Random(10))
+    phones = [v.mobile() for _ in range(3)]
+    rows = "".join(f"{k}\t{p}\n" for k, p in zip((7, 19, 23), phones, strict=True))
+    extra = f"31\t{v.mobile()}\tx\n" if ragged else ""
+    dump = tmp_path / "d.sql"
+    dump.write_text("-- PostgreSQL database dump\nCREATE TABLE s.t (\n    id integer,\n    tel text,\n"
+                    f"    PRIMARY KEY (id)\n);\nCOPY s.t (id, tel) FROM stdin;\n{rows}{extra}\\.\n", encoding="utf-8")
+    r = _scan(dump, show_values=True)
+    assert bool(r.errors) == ragged
+    assert [(f.row, f.value) for f in r.findings] == list(zip(("7", "19", "23"), phones, strict=True))

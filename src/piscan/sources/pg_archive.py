@@ -29,7 +29,8 @@ data without a column list); then per ``TABLE DATA`` entry in archive order its 
 its rows and ``\\.``. A finding's ``line`` counts lines in that text (the rows of each table are
 consecutive, as ``pg_restore --data-only -f -`` prints them); ``table``, ``column`` and ``row`` are what a
 finding in the archive is located by. The data is transcoded to UTF-8 from the archive's encoding. Large
-objects are not read (noted in the scan's errors when an archive holds some).
+objects are the rows of a pseudo-table ``pg_catalog.pg_largeobject`` (``loid`` its key, so a finding's
+``row`` is the object's oid; ``data`` their bytes), as the plain format's ``lowrite`` calls are read.
 """
 
 from __future__ import annotations
@@ -277,12 +278,15 @@ class _Layout:
         lines = [f"-- PostgreSQL database dump: pg_dump {self.header.format}-format archive "
                  f"{'.'.join(map(str, self.header.version))}, read by piscan\n"]
         lines += [e.defn.strip() + "\n" for e in self.entries if e.desc in kinds and e.defn.strip()]
-        lines += [e.defn.strip() + "\n" for e in self.entries if e.desc == "TABLE" and e.defn.strip()]
+        keys = primary_keys(self.entries)
+        lines += [with_key(e.defn, keys) for e in self.entries if e.desc == "TABLE" and e.defn.strip()]
         return "".join(lines).encode("utf-8")
 
-    def large_object(self, raw: Iterator[bytes], compression: str | None = "archive") -> Iterator[bytes]:
-        """One large object as a row of :data:`LARGE_OBJECTS` (its bytes as they are: a document's text in
-        any encoding is still searched for digits)."""
+    def large_object(self, oid: int | str, raw: Iterator[bytes], compression: str | None = "archive"
+                     ) -> Iterator[bytes]:
+        """Large object ``oid`` as a row of :data:`LARGE_OBJECTS` (its bytes as they are: a document's text
+        in any encoding is still searched for digits)."""
+        yield f"{oid}\t".encode("ascii", "replace")
         decompress = _decompressor(self.header.compression if compression == "archive" else compression)
         for piece in raw:
             if decompress is not None:
@@ -318,7 +322,40 @@ class _Layout:
 
 
 #: large objects are scanned as the rows of one column: one row per object, its bytes in COPY's escapes
-LARGE_OBJECTS = b"COPY pg_catalog.pg_largeobject (data) FROM stdin;\n"
+#: (keyed by oid, so a finding's ``row`` is the object's oid: ``SELECT lo_get(oid)`` shows it)
+LARGE_OBJECTS = (b"CREATE TABLE pg_catalog.pg_largeobject (loid oid PRIMARY KEY, data bytea);\n"
+                 b"COPY pg_catalog.pg_largeobject (loid, data) FROM stdin;\n")
+
+
+_QNAME = r'(?:"(?:[^"]|"")*"|[^\s."(]+)(?:\.(?:"(?:[^"]|"")*"|[^\s."(]+))*'
+_PK_CONSTRAINT = re.compile(rf"ALTER TABLE (?:ONLY )?({_QNAME})\s+ADD CONSTRAINT {_QNAME} PRIMARY KEY \(([^)]*)\)")
+_CREATE_TABLE = re.compile(rf"CREATE (?:UNLOGGED )?TABLE ({_QNAME}) \(")
+
+
+def primary_keys(entries: list[TocEntry]) -> dict[str, str]:
+    """Table name as pg_dump writes it -> its primary-key columns, from the archive's constraints (a plain
+    dump declares them after the data; an archive's TOC holds them before any data is read)."""
+    keys = {}
+    for e in entries:
+        if e.desc == "CONSTRAINT":
+            m = _PK_CONSTRAINT.match(e.defn)
+            if m:
+                keys[m.group(1)] = m.group(2)
+    return keys
+
+
+def with_key(defn: str, keys: dict[str, str]) -> str:
+    """A ``CREATE TABLE`` with its primary key declared inline, so that rows are shown by key.
+
+    >>> with_key('CREATE TABLE s.t (\\n    id integer NOT NULL,\\n    a text\\n);\\n', {"s.t": "id"})
+    'CREATE TABLE s.t (\\n    id integer NOT NULL,\\n    a text\\n, PRIMARY KEY (id));\\n'
+    """
+    defn = defn.strip()
+    m = _CREATE_TABLE.match(defn)
+    cols = keys.get(m.group(1)) if m else None
+    if cols and defn.endswith(");"):
+        defn = f"{defn[:-2]}, PRIMARY KEY ({cols}));"
+    return defn + "\n"
 
 
 def _ends_with_marker(piece: bytes) -> bool:
@@ -373,7 +410,7 @@ def custom_text(fh: BinaryIO, faults: list[str]) -> Iterator[bytes]:
             yield LARGE_OBJECTS
             oid = inp.int()
             while oid != 0:
-                yield from layout.large_object(_chunks(inp))
+                yield from layout.large_object(oid, _chunks(inp))
                 oid = inp.int()
             yield b"\\.\n\n"
         else:
@@ -452,10 +489,10 @@ def directory_text(toc: BinaryIO, folder: str | None, faults: list[str],
                 continue
             listing = b"".join(got[0]).decode("ascii", "replace").split()
             yield LARGE_OBJECTS
-            for name in listing[1::2]:
+            for oid, name in zip(listing[0::2], listing[1::2], strict=False):
                 blob = data_file(name, "a large object")
-                if blob is not None:
-                    yield from layout.large_object(*blob)
+                if blob is not None and oid.isdigit():
+                    yield from layout.large_object(oid, *blob)
             yield b"\\.\n\n"
 
 
@@ -480,7 +517,8 @@ def tar_text(fh: BinaryIO, faults: list[str]) -> Iterator[bytes]:
                     if not in_blobs:
                         in_blobs = True
                         yield LARGE_OBJECTS
-                    yield from layout.large_object(_file_pieces(data), None)  # type: ignore[arg-type]
+                    oid = name[5:-4]  # blob_<oid>.dat
+                    yield from layout.large_object(oid, _file_pieces(data), None)  # type: ignore[arg-type]
                     continue
                 elif layout is not None and name in by_file:
                     # (a tar's members are stored uncompressed)

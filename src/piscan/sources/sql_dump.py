@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import Any
 
@@ -59,6 +59,11 @@ _SEMI_EOL = re.compile(rb";" + _TRAIL)
 _COPY_END = re.compile(rb"^\\\.\r?$", re.M)  # the reference for copy_end (and its test)
 _NL_COPY_END = re.compile(rb"\n\\\.")  # a literal: sre searches it in C without trying every position
 _SET_STD_STRINGS = re.compile(rb"SET\s+standard_conforming_strings\s*(?:=|TO)\s*'?(on|off)'?\s*;", re.I)
+# plain pg_dump writes a large object as lo_open('<oid>', …) and lowrite(0, '\x<hex>') calls of up to 16 KiB
+_LO_OPEN = re.compile(rb"SELECT\s+pg_catalog\.lo_open\('(\d+)'", re.I)
+_LOWRITE = re.compile(rb"SELECT\s+pg_catalog\.lowrite\(0,\s*'\\x([0-9a-fA-F]*)'\);", re.I)
+_DIGITS3 = re.compile(r"[0-9\uff10-\uff19]{3}")
+LARGE_OBJECTS = "pg_catalog.pg_largeobject"  # the pseudo-table of large objects (pg_archive reads them alike)
 _CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
 _SAFE_ROW_KEY = re.compile(rb"-?\d{1,%d}" % MAX_ROW_KEY_DIGITS)
@@ -198,6 +203,8 @@ class SqlDumpReader(Reader):
         self._backslashes = False
         # streaming state: None | ("insert", table) | ("copy", table)
         self._mode: tuple[str, TableInfo] | None = None
+        self._lo_oid: str | None = None  # the large object lowrite calls write to (plain pg_dump)
+        self._lo_counted: str | None = None
         self._copy_line = 0
         # split scanning (see start_range / plan_split)
         self._range: tuple[int, int] | None = None
@@ -477,6 +484,8 @@ class SqlDumpReader(Reader):
                 h = _SET_STD_STRINGS.match(data, pos)
                 if h:
                     self._set_backslashes(h.group(1).lower() == b"off")
+                elif data.startswith(b"SELECT pg_catalog.lo", pos):
+                    self._large_object(data, pos, out, line_at)
             # any other line: scanned as plain text (comments, UPDATEs…), no column
             le = data.find(b"\n", pos)
             le = n if le == -1 else le + 1
@@ -485,6 +494,31 @@ class SqlDumpReader(Reader):
                 out.append(Cell(text, line=line_at(pos), offset=0))
             pos = le
         return out, n
+
+    def _large_object(self, data: bytes, pos: int, out: list[Cell | CellBatch], line_at: Callable[[int], int]
+                      ) -> None:
+        """A plain dump's large object: ``lo_open`` names it, each ``lowrite`` holds a piece of its bytes
+        in hex, read as a cell of ``pg_catalog.pg_largeobject.data`` with the oid as its row (columns count
+        in the piece's decoded bytes). A value split across two pieces (16 KiB each) is not found."""
+        h = _LO_OPEN.match(data, pos)
+        if h:
+            self._lo_oid = h.group(1).decode()
+            return
+        h = _LOWRITE.match(data, pos)
+        if h is None:
+            return
+        t = self.tables.get(LARGE_OBJECTS)
+        if t is None:
+            t = self.tables[LARGE_OBJECTS] = TableInfo(LARGE_OBJECTS, ["loid", "data"], ["loid"])
+        if self._lo_oid != self._lo_counted:
+            self._lo_counted = self._lo_oid
+            t.rows += 1
+            key = (LARGE_OBJECTS, "data")
+            self.counts[key] = self.counts.get(key, 0) + 1
+        text = bytes.fromhex(h.group(1).decode("ascii")).decode("utf-8", "replace")
+        if _DIGITS3.search(text):  # (a picture or a zip holds none worth a scan)
+            out.append(Cell(text, line=line_at(pos), offset=0, table=LARGE_OBJECTS, column="data",
+                            row=self._lo_oid, context=("data",)))
 
     def _cut_header(self, block: bytes, line: int) -> None:
         """A fault when the dump's last line (in its last ``block``, starting at ``line``) is an INSERT or COPY
@@ -942,15 +976,28 @@ class SqlDumpReader(Reader):
         ncols = len(t.columns)
         fstarts = list(accumulate(map((1).__add__, map(len, fields)), initial=rs))
         self._by_position(fields, fstarts, rs, re_, ends, ncols, False, COPY, t, out, functools.partial(
-            self._copy_locate, data, fstarts, ncols, line_at(rs), row_base))
+            self._copy_locate, data, fstarts, ncols, line_at(rs), row_base, t.pk_index))
 
     def _copy_locate(self, data: bytes, fstarts: list[int], ncols: int, line0: int, row_base: int,
-                     where: list[int], i: int) -> tuple[int, int, Any]:
+                     pk_i: int | None, where: list[int], i: int) -> tuple[int, int, Any]:
         """``(line, offset, row)`` of value ``i`` of a column read by :meth:`_copy_rows_by_position`."""
         k = where[i]
         r = k // ncols
         ls = fstarts[r * ncols]
-        return line0 + r, len(data[ls:fstarts[k]].decode("utf-8", "replace")), self._ordinal(row_base + r + 1)
+        key: Any = None
+        if pk_i is not None:
+            j = r * ncols + pk_i
+            key = self._copy_key(data[fstarts[j]:fstarts[j + 1] - 1])
+        return (line0 + r, len(data[ls:fstarts[k]].decode("utf-8", "replace")),
+                self._ordinal(row_base + r + 1) if key is None else key)
+
+    @staticmethod
+    def _copy_key(field: bytes) -> str | None:
+        """A COPY row's primary-key field as its ``row`` (short digits only, as for INSERT rows), else
+        ``None`` (the row ordinal is shown). pg_dump declares keys after the data, so only an archive
+        (:mod:`piscan.sources.pg_archive`) or a hand-made dump with an inline key gets here."""
+        field = field.rstrip(b"\r")
+        return field.decode() if _SAFE_ROW_KEY.fullmatch(field) else None
 
     def _copy_region(self, data: bytes, rs: int, re_: int, t: TableInfo, ends, out, line_at) -> None:
         if rs >= re_ or self._structure:
@@ -1029,6 +1076,7 @@ class SqlDumpReader(Reader):
         cands = self._cands if ends is not None and not self._extra else None
         pids = cands.pids if cands is not None else []
         ordinal = self._ordinal
+        pk_i = t.pk_index
         for ls, le, hit_ks in cand:
             rcount += data.count(b"\n", rpos, ls)
             rpos = ls
@@ -1038,7 +1086,7 @@ class SqlDumpReader(Reader):
             fields = line.split(b"\t")
             if len(fields) != ncols:
                 continue
-            key = ordinal(rcount)
+            key = ordinal(rcount) if pk_i is None else (self._copy_key(fields[pk_i]) or ordinal(rcount))
             ln = line_at(ls)
             starts = list(accumulate([len(f) + 1 for f in fields], initial=ls))
             # field ci spans [starts[ci], starts[ci + 1] - 1); a report ending in (starts[ci], starts[ci + 1]]
