@@ -20,7 +20,7 @@ import pytest
 
 from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.generate import ValueGen
-from piscan.testing.services import listening, real_mysqldump, real_pg_dump
+from piscan.testing.services import MYSQL, listening, real_mysqldump, real_pg_dump
 
 
 def _values(seed: int) -> tuple[str, str, str, str, str]:
@@ -102,3 +102,50 @@ def test_hex_of_digits_is_decoded_not_read_as_digits(tmp_path):
                     f"INSERT INTO `t` VALUES (1,0x{hexed}),(2,0x{hexed[:-2]});\n", encoding="utf-8")
     found = _found(dump)
     assert found == {rid: [("t", "raw")]}
+
+
+@pytest.mark.skipif(not shutil.which("mydumper") or not listening(3306), reason="MariaDB/mydumper unavailable")
+@pytest.mark.parametrize("flags", [(), ("-c",)])  # plain, and gzip-compressed files
+def test_mydumper_folder_takes_columns_from_schema_files(tmp_path, flags):
+    """mydumper writes each table's rows (``db.t.sql``, INSERTs without column lists, strings in double
+    quotes) apart from its ``CREATE TABLE`` (``db.t-schema.sql``). Before: columns were ``col1``…, the
+    table had no database."""
+    rid, phone, card, phone2, _ = _values(30)
+    db = "piscan_myd"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db};"
+           f"CREATE TABLE {db}.users (id int primary key, name varchar(20), mobile varchar(11), idno char(18));"
+           f"INSERT INTO {db}.users VALUES (7, '张三', '{phone}', '{rid}'), (9, 'a\"b', '{phone2}', NULL);"
+           f"CREATE TABLE {db}.pay (memo text); INSERT INTO {db}.pay VALUES ('卡号 {card}');")
+    out = tmp_path / "dump"
+    try:
+        subprocess.run(MYSQL, input=sql, text=True, check=True)
+        subprocess.run(["mydumper", "-h", "127.0.0.1", "-u", "root", "-B", db, "-o", str(out), *flags], check=True,
+                       capture_output=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(out)])
+    assert not r.errors, r.errors
+    got = sorted((f.table, f.column, f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    assert got == sorted([(f"{db}.users", "mobile", "7", phone), (f"{db}.users", "idno", "7", rid),
+                          (f"{db}.users", "mobile", "9", phone2), (f"{db}.pay", "memo", "1", card)])
+
+
+def test_mysql_strings_in_double_quotes(tmp_path):
+    """MySQL reads "…" as a string (without ANSI_QUOTES) and mydumper writes every string so: a value with
+    spaces was split into several and the row reported ragged."""
+    from piscan.sources.sql_common import unescape_mysql
+
+    assert unescape_mysql('"a""b \\"c\\" \'d\'"') == 'a"b "c" \'d\''
+    assert unescape_mysql("'a\"\"b ''c'''") == 'a""b \'c\''  # a doubled quote of the other kind stays two
+    assert unescape_mysql('_binary "x\\ny"') == "x\ny"
+    rid, phone, card, phone2, _ = _values(31)
+    rows = [f'INSERT INTO `t` VALUES (1,"身份证 {rid} , ok",\'x \\"{phone}\\"\'),',  # escaped as mysqldump does
+            f'(2,"say \\"{phone2}\\" ""{card}""",NULL);']
+    dump = tmp_path / "d.sql"
+    dump.write_text("CREATE TABLE `t` (\n  `id` int NOT NULL,\n  `a` text,\n  `b` text,\n  PRIMARY KEY (`id`)\n);\n"
+                    + "\n".join(rows) + "\n", encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(dump)])
+    assert not r.errors, r.errors
+    got = sorted((f.column, f.row, f.line, f.start, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    assert got == sorted([("a", "1", 7, rows[0].index(rid), rid), ("b", "1", 7, rows[0].index(phone), phone),
+                          ("a", "2", 8, rows[1].index(phone2), phone2), ("a", "2", 8, rows[1].index(card), card)])

@@ -30,7 +30,7 @@ def _plain_quoted(raw: bytes) -> bool:
     the bytes: compiled, two ``in`` tests of a short needle cost ~2,000 instructions a value)."""
     for j in range(1, len(raw) - 1):
         c = raw[j]
-        if c == 92 or c == 39:
+        if c == 92 or c == 39 or c == 34:
             return False
     return True
 
@@ -42,13 +42,18 @@ def mysql_value(raw: bytes, s: int) -> tuple[str, int]:
     >>> mysql_value(b"'it\\\\'s'", 10), mysql_value(b"0x3133", 0), mysql_value(b"42", 5)
     (("it's", 11), ('13', 0), ('42', 5))
     """
-    if raw[0] == 39 and _plain_quoted(raw):  # a quoted string without escapes
+    if (raw[0] == 39 or raw[0] == 34) and _plain_quoted(raw):  # a quoted string without escapes
         return raw[1:-1].decode("utf-8", "replace"), s + 1
     text = raw.decode("utf-8", "replace")
     hexed = decode_hex_literal(text) if raw[:1] in b"0Xx" else None
     text = unescape_mysql(text) if hexed is None else hexed
-    q = raw.find(b"'")
-    return text, s + (q + 1 if q >= 0 else 0)
+    return text, s + opening_quote(raw) + 1
+
+
+def opening_quote(raw: bytes) -> int:
+    """Where the string of a MySQL value token opens (its first quote, single or double); -1 for none."""
+    q, d = raw.find(b"'"), raw.find(b'"')
+    return q if d < 0 or 0 <= q < d else d
 
 
 def copy_text(field: bytes) -> str:
@@ -162,9 +167,10 @@ def _is_space(c: int) -> bool:
 
 
 def _string_end(data: bytes, p: int, n: int) -> int:
-    """Where the MySQL string literal opening at ``data[p]`` (a quote) ends (one past its closing quote):
-    backslash escapes (not of a newline) and doubled quotes inside; -1 when it does not end in ``data``.
-    A loop over the bytes: compiled, it costs less than two ``bytes.find`` calls per string."""
+    """Where the MySQL string literal opening at ``data[p]`` (a single or double quote) ends (one past its
+    closing quote): backslash escapes (not of a newline) and doubled quotes inside; -1 when it does not end
+    in ``data``. A loop over the bytes: compiled, it costs less than two ``bytes.find`` calls per string."""
+    quote = data[p]
     k = p + 1
     while k < n:
         c = data[k]
@@ -172,8 +178,8 @@ def _string_end(data: bytes, p: int, n: int) -> int:
             if k + 1 >= n or data[k + 1] == 10:
                 return -1
             k += 2
-        elif c == 39:
-            if k + 1 < n and data[k + 1] == 39:  # a doubled quote
+        elif c == quote:
+            if k + 1 < n and data[k + 1] == quote:  # a doubled quote
                 k += 2
             else:
                 return k + 1
@@ -187,7 +193,7 @@ def _value_end(data: bytes, p: int, n: int) -> int:
     ``piscan.sources.sql_common`` reads it: a string, a string after a charset introducer
     (``_binary '…'``), or a bare literal (``NULL`` is one); -1 when no value starts there."""
     c = data[p]
-    if c == 39:
+    if c == 39 or c == 34:
         return _string_end(data, p, n)
     if c == 95:  # ``_``: an introducer when ``\w+``, spaces and a string follow
         k = p + 1
@@ -196,14 +202,14 @@ def _value_end(data: bytes, p: int, n: int) -> int:
         if k > p + 1:
             while k < n and _is_space(data[k]):
                 k += 1
-            if k < n and data[k] == 39:
+            if k < n and (data[k] == 39 or data[k] == 34):
                 e = _string_end(data, k, n)
                 if e >= 0:
                     return e
     k = p
     while k < n:
         c = data[k]
-        if c == 44 or c == 40 or c == 41 or c == 39 or c == 59 or _is_space(c):  # , ( ) ' ; space
+        if c == 44 or c == 40 or c == 41 or c == 39 or c == 34 or c == 59 or _is_space(c):  # , ( ) ' " ; space
             break
         k += 1
     return k if k > p else -1

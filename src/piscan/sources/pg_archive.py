@@ -584,7 +584,7 @@ class PgArchiveReader(PgDumpReader):
             pieces = tar_text(whole, faults)
         else:
             # the data files lie beside toc.dat on disk (not inside a zip holding a toc.dat)
-            on_disk = os.path.basename(self.path) == "toc.dat" and "!" not in self.display_path
+            on_disk = os.path.basename(self.path) == "toc.dat" and "!" not in str(self.display_path)
             folder = os.path.dirname(os.path.abspath(self.path)) if on_disk else None
             pieces = directory_text(whole, folder, faults, self.data_files)
         return io.BufferedReader(ArchiveText(_guarded(pieces, faults), fh.close), 1 << 20)  # type: ignore[return-value]

@@ -28,13 +28,15 @@ USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
 
 # Possessive: the alternatives never overlap, and a quote with no closing quote (a dump cut inside a string)
 # must fail in linear time, not by trying every split of the run of characters after it (exponential).
-_STR_MYSQL = rb"(?:_\w+\s*)?'(?:[^'\\]++|\\.|'')*+'"
+# MySQL strings in single or double quotes (mydumper writes "…"; outside ANSI_QUOTES both are strings)
+_STR_MYSQL = rb"(?:_\w+\s*)?(?:'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\")"
 _STR_STD = (rb"(?:(?:replace\()+'(?:[^']++|'')*+'(?:,'\\[rn]',char\(\d+\)\))+"
             rb"|[EeXxNn]?'(?:[^']++|'')*+'(?:::[\w ]+?(?=[,)]))?)")
 _BARE = rb"[^,()'\s;]+"
+_BARE_MYSQL = rb"[^,()'\"\s;]+"
 #: one token per value, plus ``)`` closing each row (the opening parenthesis and commas are skipped)
 VALUE_TOKEN = {
-    "mysql": re.compile(_STR_MYSQL + rb"|" + _BARE + rb"|\)"),
+    "mysql": re.compile(_STR_MYSQL + rb"|" + _BARE_MYSQL + rb"|\)"),
     "std": re.compile(_STR_STD + rb"|" + _BARE + rb"|\)"),
 }
 
@@ -44,8 +46,8 @@ VALUE_TOKEN = {
 # different characters except NULL and a string after a charset introducer (``_binary '…'``), which come
 # before the bare literal that could also start there: so the plain string, the most common value, is
 # tried first (an optional introducer group before every value cost a fifth of the split).
-_MYSQL_STRING = rb"'(?:[^'\\]++|\\.|'')*+'"
-_MYSQL_VALUE = rb"(?>" + _MYSQL_STRING + rb"|(NULL)(?=[,)])|_\w+\s*" + _MYSQL_STRING + rb"|[^,()'\s;]++)"
+_MYSQL_STRING = rb"(?:'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\")"
+_MYSQL_VALUE = rb"(?>" + _MYSQL_STRING + rb"|(NULL)(?=[,)])|_\w+\s*" + _MYSQL_STRING + rb"|[^,()'\"\s;]++)"
 # the same value without a group of its own (mysql_row_values captures each whole value)
 _MYSQL_VALUE_NG = _MYSQL_VALUE.replace(rb"(NULL)", rb"NULL", 1)
 #: bytes the value tokeniser skips between rows (no token starts with one)
@@ -93,7 +95,7 @@ def copy_fields(rows: bytes, ncols: int) -> list[bytes] | None:
 
 
 _MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
-_MYSQL_ESC_RX = re.compile(r"\\(.)|''", re.S)
+_MYSQL_ESC_RX = {"'": re.compile(r"\\(.)|''", re.S), '"': re.compile(r'\\(.)|""', re.S)}  # by quote
 _COPY_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
 _COPY_ESC = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
 _SQLITE_WRAP = re.compile(r"^(?:replace\()+'(.*)'((?:,'\\[rn]',char\(\d+\)\))+)$", re.S)
@@ -191,11 +193,11 @@ def parse_create_table(stmt: str) -> tuple[list[str], list[str], list[str]] | No
 
 def unescape_mysql(s: str) -> str:
     if s.startswith("_"):
-        s = s[s.index("'"):]
-    if len(s) >= 2 and s[0] == "'" and s[-1] == "'":
+        s = s[min(i for i in (s.find("'"), s.find('"'), len(s)) if i >= 0):]
+    if len(s) >= 2 and s[0] in "'\"" and s[-1] == s[0]:
         body = s[1:-1]
-        return _MYSQL_ESC_RX.sub(
-            lambda m: "'" if m.group(1) is None else _MYSQL_ESC.get(m.group(1), m.group(1)), body)
+        return _MYSQL_ESC_RX[s[0]].sub(
+            lambda m: m.group()[0] if m.group(1) is None else _MYSQL_ESC.get(m.group(1), m.group(1)), body)
     return s
 
 

@@ -15,6 +15,7 @@ inside strings, SQLite ``replace(…,'\\n',char(10))``), and COPY blocks (tab se
 from __future__ import annotations
 
 import functools
+import os
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
@@ -28,6 +29,7 @@ from piscan.sources.dump_rows import (
     copy_text,
     mysql_row_parts,
     mysql_value,
+    opening_quote,
     read_by_position,
     value_patterns,
 )
@@ -183,6 +185,48 @@ def copy_end(data: bytes, pos: int) -> int:
     return -1
 
 
+#: a table's data file of mydumper (``db.table.00000.sql``, compressed too) or of ``mysqldump --tab``-style
+#: exports split per table (``db.table.sql``)
+_SPLIT_NAME = re.compile(r"^([^.]+)\.(.+?)(?:\.\d+)?\.sql(?:\.gz|\.zst|\.bz2|\.xz)?$")
+
+
+def split_dump_name(path: str, display: str) -> tuple[str, str] | bool:
+    """``(database, table)`` when ``path`` is a per-table data file of a dump folder (mydumper names its
+    files ``db.table.00000.sql`` and keeps each table's ``CREATE TABLE`` in ``db.table-schema.sql``); else
+    ``False``. Not for zip members (their siblings are not files)."""
+    if "!" in str(display):
+        return False
+    m = _SPLIT_NAME.match(os.path.basename(path))
+    if m is None or m.group(2).endswith("-schema"):
+        return False
+    return m.group(1), m.group(2)
+
+
+def sibling_schema(path: str, split: tuple[str, str], t: TableInfo) -> None:
+    """Columns and key of ``t`` from the ``CREATE TABLE`` in its schema file beside ``path`` (mydumper's
+    ``db.table-schema.sql``, plain or compressed), when its data file has neither a ``CREATE TABLE`` nor
+    column lists."""
+    from piscan.sources.compressed import compression_of, open_decompressed
+
+    db, table = split
+    folder = os.path.dirname(path)
+    for name in (f"{db}.{table}-schema.sql", f"{db}.{table}-schema.sql.gz", f"{db}.{table}-schema.sql.zst"):
+        cand = os.path.join(folder, name)
+        if not os.path.isfile(cand):
+            continue
+        try:
+            comp = compression_of(cand)
+            with (open_decompressed(cand, comp) if comp else open(cand, "rb")) as fh:
+                text = fh.read(1 << 20).decode("utf-8", "replace")
+        except (OSError, EOFError, ValueError):
+            return
+        m = re.search(r"CREATE\s+TABLE\b.*?\)[^;]*;", text, re.S | re.I)
+        parsed = parse_create_table(m.group()) if m else None
+        if parsed:
+            _parts, t.columns, t.pk = parsed
+        return
+
+
 class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
@@ -203,6 +247,7 @@ class SqlDumpReader(Reader):
         self._backslashes = False
         # streaming state: None | ("insert", table) | ("copy", table)
         self._mode: tuple[str, TableInfo] | None = None
+        self._split: tuple[str, str] | bool | None = None  # see split_dump_name (False: not such a file)
         self._lo_oid: str | None = None  # the large object lowrite calls write to (plain pg_dump)
         self._lo_counted: str | None = None
         self._copy_line = 0
@@ -353,12 +398,18 @@ class SqlDumpReader(Reader):
     # ------------------------------------------------------------------ helpers
     def _table(self, raw: bytes) -> TableInfo:
         parts = split_qname(raw.decode("utf-8", "replace"))
+        if len(parts) == 1 and not self._db and self._split is None:
+            self._split = split_dump_name(self.path, self.display_path)
+            if self._split and self._split[1] == parts[0]:
+                self._db = self._split[0]  # mydumper's db.table.00000.sql: the database is in the name
         if self._db and len(parts) == 1:
             parts = [self._db, *parts]
         name = ".".join(parts)
         t = self.tables.get(name)
         if t is None:
             t = self.tables[name] = TableInfo(name)
+            if self._split:
+                sibling_schema(self.path, self._split, t)
         return t
 
     def _count(self, t: TableInfo, rows: int, nulls: list[int]) -> None:
@@ -715,7 +766,7 @@ class SqlDumpReader(Reader):
                         text = unesc(text) if hexed is None else hexed
                         if std and hexed is None and text[:2] == "\\x":  # bytea once its backslash is unescaped
                             text = decode_hex_literal(text) or text
-                        q = raw.find(b"'")
+                        q = raw.find(b"'") if std else opening_quote(raw)
                         off = col_of(s + (q + 1 if q >= 0 else 0))
                         found[ci].append((text, line_at(s), off, key, pats))
                 row = []
