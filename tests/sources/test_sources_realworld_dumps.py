@@ -149,3 +149,22 @@ def test_mysql_strings_in_double_quotes(tmp_path):
     got = sorted((f.column, f.row, f.line, f.start, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
     assert got == sorted([("a", "1", 7, rows[0].index(rid), rid), ("b", "1", 7, rows[0].index(phone), phone),
                           ("a", "2", 8, rows[1].index(phone2), phone2), ("a", "2", 8, rows[1].index(card), card)])
+
+
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
+@pytest.mark.parametrize("flags", [(), ("--default-character-set=gbk",)])
+def test_mysqldump_of_a_gbk_database_with_chinese_names(tmp_path, flags):
+    """With ``--default-character-set=gbk`` mysqldump writes the rows in GBK but each ``CREATE TABLE`` in
+    UTF-8. Before: read as GB18030, the Chinese column names did not match and columns were ``col1``…"""
+    rid, phone, *_ = _values(32)
+    db = "piscan_gbk"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} DEFAULT CHARSET gbk;"
+           f"CREATE TABLE {db}.客户 (编号 int primary key, 姓名 varchar(20), 联系电话 varchar(40)) DEFAULT CHARSET=gbk;"
+           f"INSERT INTO {db}.客户 VALUES (3, '张三', '手机{phone}'), (5, '李四', '身份证{rid}');")
+    dump = real_mysqldump(sql, db, tmp_path / "d.sql", flags)
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(dump)])
+    assert not r.errors, r.errors
+    assert r.inputs[0]["encoding"] == ("gb18030" if flags else "utf-8")
+    got = sorted((f.table, f.column, f.row, f.value, f.evidence[:2]) for f in r.findings
+                 if f.rule_id.startswith("CNPI"))
+    assert got == sorted([("客户", "联系电话", "3", phone, "手机"), ("客户", "联系电话", "5", rid, "身份")])

@@ -517,7 +517,7 @@ class SqlDumpReader(Reader):
                             self._fault(line_at(pos), "CREATE TABLE not terminated (dump cut?)")
                             return out, n
                         return out, pos
-                    parsed = parse_create_table(data[pos:e[0]].decode("utf-8", "replace"))
+                    parsed = parse_create_table(self._ddl_text(data[pos:e[0]]))
                     if parsed:
                         parts, cols, pk = parsed
                         if self._db and len(parts) == 1:
@@ -545,6 +545,19 @@ class SqlDumpReader(Reader):
                 out.append(Cell(text, line=line_at(pos), offset=0))
             pos = le
         return out, n
+
+    def _ddl_text(self, stmt: bytes) -> str:
+        """A ``CREATE TABLE`` as text. mysqldump ``--default-character-set=gbk`` writes rows in GBK but the
+        ``SHOW CREATE TABLE`` text in UTF-8: read as GB18030 (the dump's encoding), its Chinese table and
+        column names would not match the rows' (``INSERT INTO `客户```). Such a statement reads back as
+        UTF-8 once encoded to GB18030 again; one really in GBK does not (GBK bytes are rarely valid UTF-8)."""
+        text = stmt.decode("utf-8", "replace")
+        if self._ds is not None and self._ds.encoding == "gb18030" and not text.isascii():
+            try:
+                return text.encode("gb18030").decode("utf-8")
+            except UnicodeError:
+                pass
+        return text
 
     def _large_object(self, data: bytes, pos: int, out: list[Cell | CellBatch], line_at: Callable[[int], int]
                       ) -> None:
