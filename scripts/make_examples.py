@@ -18,6 +18,7 @@ What it writes:
   logs/app-2026-11-26.log.gz       yesterday's rotated log, gzip (deterministic header: no name, mtime 0)
   dumps/shop-mysqldump.sql         real ``mysqldump`` of users / bank_cards / orders (MariaDB, db ``test``)
   dumps/shop-pgdump.sql            real ``pg_dump`` plain format (COPY) of schema ``shop`` (PostgreSQL, db ``test``)
+  dumps/shop-pgdump.dump           the same schema as a ``pg_dump -Fc`` custom-format archive (what backups use)
   exports/customers.csv            CRM export: UTF-8 with BOM, CRLF, quoted multi-line remarks
   exports/events.jsonl             event stream with nested keys (profile.emergency_contact.phone …)
   apps/android/AndroidManifest.xml, apps/ios/Info.plist,
@@ -427,7 +428,7 @@ def make_dumps(out: Path, rows: dict[str, list[tuple]]) -> None:
         if not _reachable(port):
             sys.exit(f"make_examples: cannot reach {what}; the dumps are made with the real mysqldump and "
                      "pg_dump from a live server. Start the servers (bash .ci/ensure-services.sh) or run with "
-                     "--skip-dumps to keep the committed dumps/*.sql")
+                     "--skip-dumps to keep the committed dumps")
     mysqldump, pg_dump = _need("mysqldump"), _need("pg_dump")
     (out / "dumps").mkdir(parents=True, exist_ok=True)
     _mysql_dump(mysqldump, out / "dumps" / "shop-mysqldump.sql", rows)
@@ -485,6 +486,9 @@ def _pg_dump(pg_dump: str, dest: Path, rows: dict[str, list[tuple]]) -> None:
             [pg_dump, "--help"], capture_output=True, text=True).stdout else []
         with open(dest, "wb") as fh:
             subprocess.run([pg_dump, "-h127.0.0.1", "-p5432", "-Upostgres", "--schema=shop", *flags, "test"],
+                           stdout=fh, check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
+        with open(dest.with_suffix(".dump"), "wb") as fh:  # custom format (its header holds the dump time)
+            subprocess.run([pg_dump, "-h127.0.0.1", "-p5432", "-Upostgres", "--schema=shop", "-Fc", "test"],
                            stdout=fh, check=True, env={**os.environ, "PGCONNECT_TIMEOUT": "5"})
     finally:
         if created:
@@ -890,7 +894,7 @@ def generate(out: Path, skip_dumps: bool = False) -> None:
     _write(out / "org.yaml", ORG_YAML)
 
     if skip_dumps:
-        print("make_examples: --skip-dumps: kept dumps/*.sql as they are")
+        print("make_examples: --skip-dumps: kept dumps/ as they are")
     else:
         make_dumps(out, table_rows(people, orders))
     print(f"make_examples: wrote {out} ({len(people)} synthetic people, {len(orders)} orders)")
@@ -900,7 +904,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=textwrap.dedent(__doc__ or "").split("\n\n")[0])
     ap.add_argument("--out", type=Path, default=ROOT / "examples", help="output folder (default: examples/)")
     ap.add_argument("--skip-dumps", action="store_true",
-                    help="do not touch dumps/*.sql (no database servers needed)")
+                    help="do not touch dumps/ (no database servers needed)")
     args = ap.parse_args(argv)
     generate(args.out, skip_dumps=args.skip_dumps)
 
