@@ -168,3 +168,45 @@ def test_mysqldump_of_a_gbk_database_with_chinese_names(tmp_path, flags):
     got = sorted((f.table, f.column, f.row, f.value, f.evidence[:2]) for f in r.findings
                  if f.rule_id.startswith("CNPI"))
     assert got == sorted([("客户", "联系电话", "3", phone, "手机"), ("客户", "联系电话", "5", rid, "身份")])
+
+
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
+def test_mysqldump_xml_gives_table_column_and_key(tmp_path):
+    """``mysqldump --xml``: before, read as plain text (no table, no column)."""
+    rid, phone, card, phone2, rid2 = _values(33)
+    db = "piscan_xml"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db};"
+           f"CREATE TABLE {db}.用户 (编号 int primary key, 备注 text, tel varchar(20), raw blob);"
+           f"INSERT INTO {db}.用户 VALUES (11, 'a<b & \"c\" {phone}', '{phone2}', NULL),"
+           f"(12, NULL, NULL, CONCAT(0x00ff, '{rid}'));"
+           f"CREATE TABLE {db}.pay (memo text); INSERT INTO {db}.pay VALUES ('卡 {card}'), ('{rid2}');")
+    dump = real_mysqldump(sql, db, tmp_path / "d.xml", ["--xml", "--default-character-set=utf8mb4"])
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(dump)])
+    assert not r.errors, r.errors
+    assert r.inputs[0]["type"] == "mysql_xml" and r.inputs[0]["rows_scanned"] == 4
+    got = sorted((f.table, f.column, f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    t, p = f"{db}.用户", f"{db}.pay"
+    assert got == sorted([(t, "备注", "11", phone), (t, "tel", "11", phone2), (t, "raw", "12", rid),
+                          (p, "memo", "1", card), (p, "memo", "2", rid2)])
+    lines = dump.read_text(encoding="utf-8", errors="replace").splitlines()
+    for f in r.findings:
+        if f.rule_id.startswith("CNPI"):
+            assert f.value in lines[f.line - 1], (f.line, f.value)
+    # a cut file (inside the second table): what was read before the cut is reported, and the fault is a
+    # scan error
+    cut = tmp_path / "cut.xml"
+    data = dump.read_bytes()
+    cut.write_bytes(data[:data.index(b"</table_data>") + 5])
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(cut)])
+    assert len(r.errors) == 1 and "not well-formed" in r.errors[0].reason
+    assert {f.value for f in r.findings if f.rule_id.startswith("CNPI")} == {card, rid2}  # pay comes first
+
+
+def test_xml_with_a_doctype_is_refused(tmp_path):
+    bomb = tmp_path / "b.xml"
+    bomb.write_text('<?xml version="1.0"?>\n<!DOCTYPE mysqldump [<!ENTITY a "13812345678">'
+                    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>\n<mysqldump><database name="d">'
+                    '<table_data name="t"><row><field name="x">&b;</field></row></table_data>'
+                    "</database></mysqldump>\n", encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=1)).scan([str(bomb)])
+    assert len(r.errors) == 1 and "DTD" in r.errors[0].reason and not r.findings

@@ -33,6 +33,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "mysqldump": ("piscan.sources.mysql_dump", "MysqlDumpReader"),
     "pg_dump": ("piscan.sources.pg_dump", "PgDumpReader"),
     "pg_archive": ("piscan.sources.pg_archive", "PgArchiveReader"),
+    "mysql_xml": ("piscan.sources.mysql_xml", "MysqlXmlReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
     "tsv": ("piscan.sources.csv_source", "TsvReader"),
@@ -81,6 +82,8 @@ def sniff_kind(name: str, head: bytes) -> str:
 
         if archive_format(text):
             return "pg_archive"
+    if b"<mysqldump" in text[:4096] and text.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":  # mysqldump --xml
+        return "mysql_xml"
     if b"-- MySQL dump" in text or b"-- MariaDB dump" in text:
         return "mysqldump"
     # the multi-line regexes cost ~11 ns a byte (sre tries every line start): a literal search first, which
