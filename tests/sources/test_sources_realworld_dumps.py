@@ -210,3 +210,33 @@ def test_xml_with_a_doctype_is_refused(tmp_path):
                     "</database></mysqldump>\n", encoding="utf-8")
     r = Scanner(ScanOptions(jobs=1)).scan([str(bomb)])
     assert len(r.errors) == 1 and "DTD" in r.errors[0].reason and not r.findings
+
+
+@pytest.mark.skipif(not shutil.which("pg_dumpall") or not listening(5432), reason="PostgreSQL/pg_dumpall unavailable")
+def test_pg_dumpall_keeps_databases_apart(tmp_path):
+    """pg_dumpall writes every database after a ``\\connect``: two databases' ``public.users`` were one table
+    (findings merged, row ordinals running on). Now the table is ``db.schema.table``."""
+    from piscan.testing.services import PSQL
+
+    admin = [a if a != "test" else "postgres" for a in PSQL]
+    _rid, phone, _card, phone2, _ = _values(34)
+    dbs = ("piscan_da1", "piscan_da2")
+    try:
+        for db, rows in zip(dbs, ([phone], [phone2, phone]), strict=True):
+            subprocess.run(admin, input=f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db};", text=True, check=True)
+            values = ",".join(f"({i}, '{p}')" for i, p in enumerate(rows, 1))
+            subprocess.run([a if a != "test" else db for a in PSQL], text=True, check=True,
+                           input=f"CREATE TABLE users (id int primary key, tel text); "
+                                 f"INSERT INTO users VALUES {values};")
+        dump = tmp_path / "all.sql"
+        with dump.open("wb") as fh:
+            subprocess.run(["pg_dumpall", "-h127.0.0.1", "-Upostgres"], stdout=fh, check=True)
+    finally:
+        for db in dbs:
+            subprocess.run(admin, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(dump)])
+    assert not r.errors, r.errors
+    got = sorted((f.table, f.row, f.value) for f in r.findings
+                 if f.rule_id.startswith("CNPI") and (f.table or "").startswith("piscan_da"))
+    assert got == sorted([("piscan_da1.public.users", "1", phone), ("piscan_da2.public.users", "1", phone2),
+                          ("piscan_da2.public.users", "2", phone)])

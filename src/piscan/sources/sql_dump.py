@@ -66,6 +66,9 @@ _LO_OPEN = re.compile(rb"SELECT\s+pg_catalog\.lo_open\('(\d+)'", re.I)
 _LOWRITE = re.compile(rb"SELECT\s+pg_catalog\.lowrite\(0,\s*'\\x([0-9a-fA-F]*)'\);", re.I)
 _DIGITS3 = re.compile(r"[0-9\uff10-\uff19]{3}")
 LARGE_OBJECTS = "pg_catalog.pg_largeobject"  # the pseudo-table of large objects (pg_archive reads them alike)
+# ``\connect db``, ``\connect "My DB"``, ``\connect -reuse-previous=on "dbname='db'"`` (pg_dumpall)
+_CONNECT = re.compile(rb"\\connect\s+(?:-reuse-previous=\S+\s+)?"
+                      rb"""(?:"dbname='((?:[^']|'')*)'"|"((?:[^"]|"")*)"|(\S+))""")
 _CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
 _SAFE_ROW_KEY = re.compile(rb"-?\d{1,%d}" % MAX_ROW_KEY_DIGITS)
@@ -402,8 +405,8 @@ class SqlDumpReader(Reader):
             self._split = split_dump_name(self.path, self.display_path)
             if self._split and self._split[1] == parts[0]:
                 self._db = self._split[0]  # mydumper's db.table.00000.sql: the database is in the name
-        if self._db and len(parts) == 1:
-            parts = [self._db, *parts]
+        if self._db and (len(parts) == 1 or (len(parts) == 2 and self.dialect == "std")):
+            parts = [self._db, *parts]  # MySQL: USE db; pg_dumpall: \connect db (then schema.table)
         name = ".".join(parts)
         t = self.tables.get(name)
         if t is None:
@@ -531,6 +534,11 @@ class SqlDumpReader(Reader):
                 h = USE_STMT.match(data, pos)
                 if h:
                     self._db = split_qname(h.group(1).decode("utf-8", "replace"))[0]
+            elif c == 92 and self.dialect != "mysql":  # pg_dumpall: \connect to the next database
+                h = _CONNECT.match(data, pos)
+                if h:
+                    raw = h.group(1) or h.group(2) or h.group(3) or b""
+                    self._db = raw.decode("utf-8", "replace").replace("''", "'").replace('""', '"')
             elif c in b"Ss" and self.dialect != "mysql":
                 h = _SET_STD_STRINGS.match(data, pos)
                 if h:
