@@ -163,7 +163,7 @@ def stored_input(meta: dict[str, Any], stored: Callable[[], tuple[int, str]]) ->
         size, sha = stored()
     except Exception:  # OSError, a damaged zip or stream: the scan reported it already
         return
-    meta["content_size"], meta["content_sha256"] = meta.get("size"), meta["sha256"]
+    meta["content_size"], meta["content_sha256"] = meta.get("size"), meta.get("sha256")
     meta["size"], meta["sha256"] = size, sha
 
 
@@ -523,7 +523,7 @@ class Scanner:
             result.column_values[key] = result.column_values.get(key, 0) + n
         meta = {"path": display, "type": reader.kind, **reader.metadata()}
         stored = getattr(reader, "stored", None)
-        if stored is not None and meta.get("sha256"):
+        if stored is not None:  # (a truncated stream too: its file has a hash all the same)
             stored_input(meta, stored)
         result.inputs.append(meta)
 

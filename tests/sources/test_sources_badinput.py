@@ -10,6 +10,7 @@ import os
 import subprocess
 import zipfile
 
+import lz4.frame
 import zstandard
 
 from piscan.scanner import Scanner, ScanOptions
@@ -105,14 +106,30 @@ def test_compressed_streams_and_zip(tmp_path):
     (tmp_path / "a.log.bz2").write_bytes(bz2.compress(line))
     (tmp_path / "a.log.xz").write_bytes(lzma.compress(line))
     (tmp_path / "a.log.zst").write_bytes(zstandard.ZstdCompressor().compress(line))
+    (tmp_path / "a.log.lz4").write_bytes(lz4.frame.compress(line))
     with zipfile.ZipFile(tmp_path / "a.zip", "w") as z:
         z.writestr("in/x.log", line)
         z.writestr("in/u.csv", f"name,mobile\n张三,{PHONE}\n")
     r = scan(tmp_path)
     assert not r.errors
     by_path = sorted((f.path, f.line, f.column) for f in r.findings)
-    assert by_path == [("a.log.bz2", 2, None), ("a.log.gz", 2, None), ("a.log.xz", 2, None),
+    assert by_path == [("a.log.bz2", 2, None), ("a.log.gz", 2, None), ("a.log.lz4", 2, None), ("a.log.xz", 2, None),
                        ("a.log.zst", 2, None), ("a.zip!in/u.csv", 2, "mobile"), ("a.zip!in/x.log", 2, None)]
+
+
+def test_truncated_lz4_keeps_what_was_read_and_hashes_the_file(tmp_path):
+    import hashlib
+    import random
+
+    rng = random.Random(5)
+    text = "".join(f"id={rng.getrandbits(64)} phone={PHONE}\n" for _ in range(20000)).encode()
+    packed = lz4.frame.compress(text)
+    cut = tmp_path / "cut.log.lz4"
+    cut.write_bytes(packed[:len(packed) // 2])
+    r = scan(cut)
+    assert len(r.errors) == 1 and "truncated compressed stream" in r.errors[0].reason
+    assert 0 < r.assets[0]["findings_total"] < 20000
+    assert r.inputs[0]["sha256"] == hashlib.sha256(cut.read_bytes()).hexdigest()  # the file as stored
 
 
 def test_csv_ragged_and_multiline(tmp_path):

@@ -204,11 +204,13 @@ def _archive(version: tuple[int, int, int], algorithm: int, compress, rows: byte
 
 
 @pytest.mark.parametrize("version, algorithm", [((1, 14, 0), 1), ((1, 15, 0), 0), ((1, 15, 0), 3),
-                                                ((1, 16, 0), 1), ((1, 16, 0), 3)])
+                                                ((1, 16, 0), 1), ((1, 16, 0), 2), ((1, 16, 0), 3)])
 def test_archive_versions_and_compressions(tmp_path, version, algorithm):
+    import lz4.frame
     import zstandard
 
-    compress = {0: lambda b: b, 1: zlib.compress, 3: zstandard.ZstdCompressor().compress}[algorithm]
+    compress = {0: lambda b: b, 1: zlib.compress, 2: lz4.frame.compress,
+                3: zstandard.ZstdCompressor().compress}[algorithm]
     v = ValueGen(random.Random(9))
     phones = [v.mobile() for _ in range(3)]
     rows = "".join(f"{i}\t{p}\n" for i, p in enumerate(phones)).encode()

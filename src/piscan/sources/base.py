@@ -118,13 +118,13 @@ class Reader:
 
     def open_binary(self) -> BinaryIO:
         """The input's bytes, decompressed when the file is gzip/bz2/xz/zstd (by magic bytes)."""
-        from piscan.sources.compressed import compression_of, open_decompressed
+        from piscan.sources.compressed import STREAMS, compression_of, open_decompressed
 
         try:
             if self.opener is not None:
                 return self.opener()
             kind = compression_of(self.path)
-            if kind in ("gz", "bz2", "xz", "zst"):
+            if kind in STREAMS:
                 return open_decompressed(self.path, kind)
             return open(self.path, "rb")
         except OSError as exc:

@@ -208,10 +208,8 @@ def _decompressor(compression: str | None) -> Callable[[bytes], bytes] | None:
         import zstandard
 
         return zstandard.ZstdDecompressor().decompressobj().decompress
-    try:
-        import lz4.frame  # type: ignore[import-not-found]
-    except ImportError:
-        raise SourceError("pg_dump archive compressed with lz4: install the lz4 package to read it") from None
+    import lz4.frame
+
     return lz4.frame.LZ4FrameDecompressor().decompress
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from piscan.sources.base import Reader, SourceError
 from piscan.sources.compressed import (
+    STREAMS,
     SizeLimited,
     compression_of,
     decompress_stream,
@@ -176,11 +177,11 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
             def opener() -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return open(path, "rb")
             kind = kind or sniff_kind(path, head)
-        elif max_bytes is not None and comp in ("gz", "bz2", "xz", "zst"):
+        elif max_bytes is not None and comp in STREAMS:
             def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
         reader = open_reader(path, display_path, kind, opener=opener, options=options)
-        if comp in ("gz", "bz2", "xz", "zst"):
+        if comp in STREAMS:
             reader.stored = partial(_stored_file, path)
         yield reader
         return
@@ -233,7 +234,7 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
                 yield from _zip_readers(inner, path, f"{display_path}!{name}", type_override, options, depth + 1,
                                         max_bytes)
                 continue
-            if comp in ("gz", "bz2", "xz", "zst"):  # logs/app.log.gz inside a zip: judge the inner stream
+            if comp in STREAMS:  # logs/app.log.gz inside a zip: judge the inner stream
                 def opener(info: zipfile.ZipInfo = info, comp: str = comp) -> BinaryIO:
                     return _limited(decompress_stream(zf.open(info), comp), max_bytes)
 
@@ -245,7 +246,7 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
         # judged by the member's inner name (``x.csv.gz`` -> ``x.csv``) and decompressed content
         kind = type_override or sniff_kind(name, head)
         reader = open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)
-        if comp in ("gz", "bz2", "xz", "zst"):
+        if comp in STREAMS:
             reader.stored = partial(_stored_member, zf, info)
         yield reader
 

@@ -190,7 +190,7 @@ def copy_end(data: bytes, pos: int) -> int:
 
 #: a table's data file of mydumper (``db.table.00000.sql``, compressed too) or of ``mysqldump --tab``-style
 #: exports split per table (``db.table.sql``)
-_SPLIT_NAME = re.compile(r"^([^.]+)\.(.+?)(?:\.\d+)?\.sql(?:\.gz|\.zst|\.bz2|\.xz)?$")
+_SPLIT_NAME = re.compile(r"^([^.]+)\.(.+?)(?:\.\d+)?\.sql(?:\.gz|\.zst|\.bz2|\.xz|\.lz4)?$")
 
 
 def split_dump_name(path: str, display: str) -> tuple[str, str] | bool:
@@ -213,7 +213,7 @@ def sibling_schema(path: str, split: tuple[str, str], t: TableInfo) -> None:
 
     db, table = split
     folder = os.path.dirname(path)
-    for name in (f"{db}.{table}-schema.sql", f"{db}.{table}-schema.sql.gz", f"{db}.{table}-schema.sql.zst"):
+    for name in (f"{db}.{table}-schema.sql", *(f"{db}.{table}-schema.sql.{ext}" for ext in ("gz", "zst", "lz4"))):
         cand = os.path.join(folder, name)
         if not os.path.isfile(cand):
             continue
