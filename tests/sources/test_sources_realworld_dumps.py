@@ -240,3 +240,48 @@ def test_pg_dumpall_keeps_databases_apart(tmp_path):
                  if f.rule_id.startswith("CNPI") and (f.table or "").startswith("piscan_da"))
     assert got == sorted([("piscan_da1.public.users", "1", phone), ("piscan_da2.public.users", "1", phone2),
                           ("piscan_da2.public.users", "2", phone)])
+
+
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
+def test_mysqldump_tab_export_gives_table_column_and_key():
+    """``mysqldump --tab``: per table ``t.sql`` (CREATE TABLE) and ``t.txt`` (rows as LOAD DATA reads them:
+    a tab, newline or backslash in a value escaped by a backslash). Before: the ``.txt`` was plain text."""
+    rid, phone, card, phone2, rid2 = _values(35)
+    db = "piscan_tab"
+    import tempfile
+    from pathlib import Path
+
+    # the server (user mysql) writes the .txt files: not under pytest's tmp_path (mode 0700)
+    out = Path(tempfile.mkdtemp(prefix="piscan-tab-"))
+    out.chmod(0o777)
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db};"
+           f"CREATE TABLE {db}.用户 (编号 int primary key, 备注 text, tel varchar(20));"
+           f"INSERT INTO {db}.用户 VALUES (41, 'a\\tb\\n第二行 {phone} \\\\ {rid}', '{phone2}'), (42, NULL, '{card}');"
+           f"CREATE TABLE {db}.t2 (x text); INSERT INTO {db}.t2 VALUES ('{rid2}');")
+    try:
+        subprocess.run(MYSQL, input=sql, text=True, check=True)
+        made = subprocess.run(["mysqldump", "-h127.0.0.1", "-uroot", "--default-character-set=utf8mb4",
+                               f"--tab={out}", db], capture_output=True, text=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    try:
+        _check_tab_export(out, made, db, rid, phone, card, phone2, rid2)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _check_tab_export(out, made, db, rid, phone, card, phone2, rid2):
+    if made.returncode != 0:
+        pytest.skip(f"the server cannot write --tab files here: {made.stderr.strip()[:200]}")
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(out)])
+    assert not r.errors, r.errors
+    # (MySQL names the files of a Chinese table in its filename encoding: @7528@6237.txt)
+    assert {i["type"] for i in r.inputs if i["path"].endswith(".txt")} == {"mysql_tab"}
+    got = sorted((f.table, f.column, f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    t = f"{db}.用户"
+    assert got == sorted([(t, "备注", "41", phone), (t, "备注", "41", rid), (t, "tel", "41", phone2),
+                          (t, "tel", "42", card), (f"{db}.t2", "x", "1", rid2)])
+    for f in r.findings:
+        if f.rule_id.startswith("CNPI"):
+            lines = (out / f.path).read_text(encoding="utf-8").split("\n")
+            assert lines[f.line - 1][f.start:f.end] == f.value, (f.line, f.start, f.value)

@@ -7,6 +7,7 @@ into its members (``archive.zip!inner.zip!member``).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
@@ -35,6 +36,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "pg_dump": ("piscan.sources.pg_dump", "PgDumpReader"),
     "pg_archive": ("piscan.sources.pg_archive", "PgArchiveReader"),
     "mysql_xml": ("piscan.sources.mysql_xml", "MysqlXmlReader"),
+    "mysql_tab": ("piscan.sources.mysql_tab", "MysqlTabReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
     "tsv": ("piscan.sources.csv_source", "TsvReader"),
@@ -112,6 +114,16 @@ def sniff_kind(name: str, head: bytes) -> str:
     return "text"
 
 
+def _tab_export(path: str) -> str | None:
+    """``mysql_tab`` for the ``t.txt`` of a ``mysqldump --tab`` export (a ``t.sql`` with its ``CREATE TABLE``
+    beside it), else ``None``."""
+    if not path.lower().endswith(".txt") or not os.path.isfile(path[:-4] + ".sql"):
+        return None
+    from piscan.sources.mysql_tab import schema_beside
+
+    return "mysql_tab" if schema_beside(path) else None
+
+
 def _head(fh: BinaryIO) -> bytes:
     try:
         return fh.read(65536)
@@ -176,7 +188,7 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
         if comp is None and head:
             def opener() -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return open(path, "rb")
-            kind = kind or sniff_kind(path, head)
+            kind = kind or _tab_export(path) or sniff_kind(path, head)
         elif max_bytes is not None and comp in STREAMS:
             def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]

@@ -284,6 +284,9 @@ _WRITTEN_TWICE = {
     "copy": frozenset("\\\n\r\t\b\f\v"),
     "std": frozenset("'"),
     "sqlite": frozenset("'\n\r"),
+    # mysqldump --tab / INTO OUTFILE: a backslash before a backslash, tab or newline (a line break: columns
+    # after it count from the next line's start, as for "std"), NUL as \0
+    "tab": frozenset("\\\t\0"),
 }
 
 
@@ -304,7 +307,7 @@ def as_written(text: str, start: int, end: int, style: str) -> tuple[int, int, i
     """
     twice = _WRITTEN_TWICE[style]
     lines, base, fresh = 0, 0, False
-    if style == "std" and "\n" in text[:start]:
+    if style in ("std", "tab") and "\n" in text[:start]:
         lines = text.count("\n", 0, start)
         base, fresh = text.rfind("\n", 0, start) + 1, True
     s = start - base + sum([1 for c in text[base:start] if c in twice])
