@@ -95,3 +95,44 @@ def test_compressed_members_inside_a_zip(tmp_path):
     assert found == {rid: [None], phone: [None], card: ["contact"]}
     kinds = {i["path"]: i["type"] for i in r.inputs}
     assert kinds[f"{p}!data/users.csv.gz"] == "csv"
+
+
+def test_excel_workbooks_give_sheet_column_and_row(tmp_path):
+    """An .xlsx was read as a zip archive: findings in xl/sharedStrings.xml, no column, no row."""
+    import random
+    import zipfile
+
+    import openpyxl
+
+    from piscan.scanner import Scanner, ScanOptions
+    from piscan.testing.generate import ValueGen
+
+    v = ValueGen(random.Random(41))
+    rid, phone, phone2, card = v.resident_id(), v.mobile(), v.mobile(), v.card()
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "客户"
+    ws.append([None])  # a blank first row: the header is the first row with a value
+    ws.append(["姓名", "手机号", "身份证号", "备注"])
+    ws.append(["张三", int(phone), rid, f"卡号 {card}"])  # a phone typed into a number cell
+    ws.append(["李四", float(phone2), None, "无"])
+    ws2 = book.create_sheet("订单")
+    ws2.append(["order_no", "amount"])
+    ws2.append([202300000000000001, 12.5])
+    path = tmp_path / "导出.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as z:
+        z.write(path, "in/导出.xlsx")
+    (tmp_path / "bad.xlsx").write_bytes(path.read_bytes()[:300])
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(tmp_path)])
+    got = sorted((f.path, f.table, f.column, f.row, f.line, f.value) for f in r.findings
+                 if f.rule_id.startswith("CNPI"))
+    want = [("客户", "备注", "3", 3, card), ("客户", "手机号", "3", 3, phone), ("客户", "手机号", "4", 4, phone2),
+            ("客户", "身份证号", "3", 3, rid)]
+    assert got == sorted([(p, *w) for p in ("bundle.zip!in/导出.xlsx", "导出.xlsx") for w in want])
+    assert [(e.path, "cannot read Excel workbook" in e.reason) for e in r.errors] == [("bad.xlsx", True)]
+    inputs = {i["path"]: i for i in r.inputs}
+    assert inputs["导出.xlsx"]["type"] == "xlsx" and inputs["导出.xlsx"]["rows_scanned"] == 3
+    import hashlib
+
+    assert inputs["导出.xlsx"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()

@@ -37,6 +37,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "pg_archive": ("piscan.sources.pg_archive", "PgArchiveReader"),
     "mysql_xml": ("piscan.sources.mysql_xml", "MysqlXmlReader"),
     "mysql_tab": ("piscan.sources.mysql_tab", "MysqlTabReader"),
+    "xlsx": ("piscan.sources.xlsx_source", "XlsxReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
     "tsv": ("piscan.sources.csv_source", "TsvReader"),
@@ -69,6 +70,7 @@ _TEXT_EXT = (".toml", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", "
              ".sh", ".xml", ".html")
 #: what a JSON document can start with: an object, or an array of values
 _JSON_START = re.compile(rb'\{|\[\s*(?:[\[{"\]\-0-9]|true|false|null)')
+_WORKBOOK = re.compile(r"\.xls[xm]$", re.I)
 _SQL_INSERT = re.compile(rb"^(?:INSERT|REPLACE)\s+INTO\s+(\S)", re.M | re.I)
 _COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
 
@@ -182,6 +184,9 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     comp = sniff_compression(head)
     # APK and IPA files are zip archives too, but they are app packages read by the manifest readers
     manifest = detect_manifest_kind(path) if type_override is None else None
+    if comp == "zip" and (type_override == "xlsx" or (type_override is None and _WORKBOOK.search(path))):
+        yield open_reader(path, display_path, "xlsx")  # an Excel workbook is a zip, read as one input
+        return
     if comp != "zip" or manifest:
         opener = None
         kind = type_override or manifest
@@ -236,6 +241,9 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
             with zf.open(info) as fh:
                 head = fh.read(65536)
             comp = sniff_compression(head)
+            if comp == "zip" and type_override is None and _WORKBOOK.search(name):  # a workbook in the zip
+                yield open_reader(path, f"{display_path}!{info.filename}", "xlsx", opener=opener, options=options)
+                continue
             if (comp == "zip" and type_override is None and not name.lower().endswith(_PACKAGES)
                     and depth + 1 < MAX_ZIP_DEPTH):
                 # a zip in the zip (an export bundle of archives): its members, as ``a.zip!b.zip!member``
