@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from typing import BinaryIO
 
 BLOCK = 8 << 20
@@ -23,6 +24,12 @@ def sha256_stream(fh: BinaryIO) -> tuple[int, str]:
         digest.update(block)
         size += len(block)
     return size, digest.hexdigest()
+
+
+def sha256_opened(opener: Callable[[], BinaryIO]) -> tuple[int, str]:
+    """``(size, hex SHA-256)`` of the whole stream ``opener()`` opens (a file, a zip member), closed after."""
+    with opener() as fh:
+        return sha256_stream(fh)
 
 
 def sha256_member(path: str | os.PathLike[str], members: list[str]) -> str:

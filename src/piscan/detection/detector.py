@@ -160,7 +160,7 @@ def group_readings(readings: list[tuple[str, bool, bool, str]], hashed: bool
     return full, masked
 
 
-def _may_hold_value(text: str) -> bool:
+def may_hold_value(text: str) -> bool:
     """Whether a structured value can hold a finding at all: three digits in a row, or an escape that may
     hide them."""
     if len(text) >= 3 and text.isdigit() and text.isascii():  # the common dump cell, without a regex search
@@ -394,7 +394,7 @@ class Detector:
         ``offset`` shifts the reported columns (position of the cell within its line); ``only``: the
         patterns a prefilter reported for this value (``None`` = all).
         """
-        if not _may_hold_value(text):
+        if not may_hold_value(text):
             return []
         hits = None
         pid = _whole_cell_pattern(text, only)
@@ -504,7 +504,7 @@ class Detector:
                 if not ok:
                     continue
             else:
-                if not _may_hold_value(text):
+                if not may_hold_value(text):
                     continue  # scan_text: no hit
                 pid = _whole_cell_pattern(text, v[4])
                 if pid < 0 or not self._spans_cell(pid, text):

@@ -16,6 +16,7 @@ A :class:`Reader` yields either (or both). A reader that hits a fault raises :cl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -59,6 +60,9 @@ class Cell:
 #: a primary key of at most this many digits is shown as a finding's ``row``; a longer one may itself be PI
 #: (a table keyed by mobile number), so the row ordinal is shown instead (dump and live readers alike)
 MAX_ROW_KEY_DIGITS = 10
+#: a key value shown as ``row``: an integer of at most :data:`MAX_ROW_KEY_DIGITS` digits (as text, as bytes)
+SAFE_ROW_KEY = re.compile(rf"-?\d{{1,{MAX_ROW_KEY_DIGITS}}}")
+SAFE_ROW_KEY_BYTES = re.compile(SAFE_ROW_KEY.pattern.encode())
 
 
 @dataclass(slots=True)

@@ -24,11 +24,10 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, Reader, SourceError
+from piscan.sources.base import SAFE_ROW_KEY, Cell, Reader, SourceError
 
 DEFAULT_SAMPLE = 1000
 _SYSTEM_SCHEMAS = {"information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys"}
-_SAFE_KEY = re.compile(rf"-?\d{{1,{MAX_ROW_KEY_DIGITS}}}")
 
 
 def safe_url(url: str) -> str:
@@ -192,7 +191,7 @@ class LiveDbReader(Reader):
             ordinal += 1
             self.rows += 1
             key = str(ordinal)
-            if pk_i is not None and _SAFE_KEY.fullmatch(str(rec[pk_i])):
+            if pk_i is not None and SAFE_ROW_KEY.fullmatch(str(rec[pk_i])):
                 key = str(rec[pk_i])
             for i, c in scan_idx:
                 v = rec[i]

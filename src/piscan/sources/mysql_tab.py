@@ -20,17 +20,13 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, Reader, SourceError
-from piscan.sources.sql_common import parse_create_table
+from piscan.detection.detector import may_hold_value
+from piscan.sources.base import SAFE_ROW_KEY_BYTES, Cell, Reader, SourceError
+from piscan.sources.sql_common import read_schema_file, unescape_backslashes
 from piscan.sources.text import DecodedStream, stream_metadata
 
 _ROW = re.compile(rb"(?:[^\\\n]++|\\.)*+\n?", re.S)
 _FIELD = re.compile(rb"((?:[^\\\t\n]++|\\.)*+)(\t|\n|$)", re.S)
-_ESC = re.compile(r"\\(.)", re.S)
-_ESCAPES = {"0": "\0", "b": "\b", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a"}
-_MAY_HOLD = re.compile(r"[0-9\uff10-\uff19]{3}|%[0-9A-Fa-f]{2}|\\u")
-_ROW_KEY = re.compile(rb"-?\d{1,%d}" % MAX_ROW_KEY_DIGITS)
-_CREATE = re.compile(r"CREATE\s+TABLE\b.*?\)[^;]*;", re.S | re.I)
 _DATABASE = re.compile(r"^-- Host: .*?Database: (\S+)", re.M)
 
 
@@ -39,27 +35,14 @@ def schema_beside(path: str) -> tuple[str, list[str], list[str]] | None:
     stem, ext = os.path.splitext(path)
     if ext.lower() != ".txt" or not os.path.isfile(stem + ".sql"):
         return None
-    try:
-        with open(stem + ".sql", "rb") as fh:
-            text = fh.read(1 << 20).decode("utf-8", "replace")
-    except OSError:
+    schema = read_schema_file(stem + ".sql")
+    if schema is None:
         return None
-    m = _CREATE.search(text)
-    parsed = parse_create_table(m.group()) if m else None
-    if not parsed:
-        return None
-    parts, cols, pk = parsed
+    text, (parts, cols, pk) = schema
     db = _DATABASE.search(text)
     if db and len(parts) == 1:
         parts = [db.group(1), *parts]
     return ".".join(parts), cols, pk
-
-
-def unescape(raw: bytes) -> str:
-    text = raw.decode("utf-8", "replace")
-    if "\\" in text:
-        text = _ESC.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
-    return text
 
 
 class MysqlTabReader(Reader):
@@ -130,15 +113,15 @@ class MysqlTabReader(Reader):
             if len(fields) != ncols:
                 self.faults.append(f"line {line}: {table}: row with {len(fields)} fields, expected {ncols}")
             key = str(self.rows)
-            if key_i is not None and key_i < len(fields) and _ROW_KEY.fullmatch(fields[key_i][1]):
+            if key_i is not None and key_i < len(fields) and SAFE_ROW_KEY_BYTES.fullmatch(fields[key_i][1]):
                 key = fields[key_i][1].decode()
             for ci, (fs, raw) in enumerate(fields[:ncols]):
                 if raw == b"\\N":
                     continue
                 column = columns[ci]
                 self.counts[(table, column)] = self.counts.get((table, column), 0) + 1
-                text = unescape(raw)
-                if not hit or not _MAY_HOLD.search(text):
+                text = unescape_backslashes(raw.decode("utf-8", "replace"))
+                if not hit or not may_hold_value(text):
                     self.unscanned += len(text)
                     continue
                 fline = line + row.count(b"\n", 0, fs)

@@ -18,12 +18,10 @@ from collections.abc import Iterator
 from typing import Any
 from xml.parsers import expat
 
-from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, Reader, SourceError
+from piscan.detection.detector import may_hold_value
+from piscan.sources.base import SAFE_ROW_KEY, Cell, Reader, SourceError
 from piscan.sources.text import DecodedStream, stream_metadata
 
-#: a field worth handing to the detectors: three digits in a row, or an escape that may hide them
-_MAY_HOLD = re.compile(r"[0-9\uff10-\uff19]{3}|%[0-9A-Fa-f]{2}|\\u")
-_ROW_KEY = re.compile(rf"-?\d{{1,{MAX_ROW_KEY_DIGITS}}}")
 _NIL = "http://www.w3.org/2001/XMLSchema-instance nil"
 #: what XML 1.0 forbids but mysqldump --xml writes as it is: the raw bytes of a BLOB (NUL, control bytes,
 #: invalid UTF-8); each becomes U+FFFD before the parser sees it, as the SQL dump reader reads such bytes
@@ -71,7 +69,7 @@ class MysqlXmlReader(Reader):
             base = 0
             for block, _line in ds.blocks():
                 block = _well_formed(block)
-                state.block(base, block, self.prefilter.candidates(block) if self.prefilter is not None else None)
+                state.block(base, self.prefilter.candidates(block) if self.prefilter is not None else None)
                 parser.Parse(block, False)
                 base += len(block)
                 yield from state.take()
@@ -114,14 +112,14 @@ class _State:
         self.keys: dict[str, str] = {}  # table -> its one-column primary key
         self.field: str | None = None  # inside <field name=…> of a row
         self.parts: list[str] = []
-        self.where: tuple[int, int] = (0, 0)
+        self.line = 0  # where the field's text starts
         self.row: list[tuple[str, str, int, Any]] = []  # (column, text, line, patterns) of the current row
         self.out: list[Cell] = []
         self.base = 0  # stream offset of the block being parsed
         self.cands: Any = None  # its gated prefilter reports (None: every field is a candidate)
         self.byte_start = 0  # stream offset of the current field's text
 
-    def block(self, base: int, data: bytes, cands: Any) -> None:
+    def block(self, base: int, cands: Any) -> None:
         self.base, self.cands = base, cands
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
@@ -130,7 +128,7 @@ class _State:
                 if attrs.get(_NIL) != "true":
                     self.field = attrs.get("name", "")
                     self.parts = []
-                    self.where = (self.parser.CurrentLineNumber, -1)
+                    self.line = self.parser.CurrentLineNumber
             elif self.structure is not None and attrs.get("Key") == "PRI":
                 # a second key column: not a one-column key
                 self.keys[self.structure] = "" if self.structure in self.keys else attrs.get("Field", "")
@@ -149,7 +147,7 @@ class _State:
     def text(self, data: str) -> None:
         if self.field is not None:
             if not self.parts:
-                self.where = (self.parser.CurrentLineNumber, 0)
+                self.line = self.parser.CurrentLineNumber
                 self.byte_start = self.parser.CurrentByteIndex
             self.parts.append(data)
 
@@ -168,7 +166,7 @@ class _State:
         if name == "field" and self.field is not None:
             text = "".join(self.parts)
             pats = self._patterns(self.byte_start, self.parser.CurrentByteIndex) if text else False
-            self.row.append((self.field, text, self.where[0], pats))
+            self.row.append((self.field, text, self.line, pats))
             self.field = None
         elif name == "row" and self.table is not None:
             self._flush_row(self.table)
@@ -184,12 +182,12 @@ class _State:
         row_key = str(n)
         if key is not None:
             for column, text, _line, _pats in self.row:
-                if column == key and _ROW_KEY.fullmatch(text):
+                if column == key and SAFE_ROW_KEY.fullmatch(text):
                     row_key = text
         counts = reader.counts
         for column, text, line, pats in self.row:
             counts[(table, column)] = counts.get((table, column), 0) + 1
-            if pats is False or (pats is None and not _MAY_HOLD.search(text)):
+            if pats is False or (pats is None and not may_hold_value(text)):
                 reader.unscanned += len(text)
                 continue
             self.out.append(Cell(text, line=line, offset=0, table=table, column=column, row=row_key,

@@ -43,10 +43,13 @@ import tarfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, BinaryIO
 
+from piscan.digest import sha256_opened
 from piscan.sources.base import SourceError
 from piscan.sources.pg_dump import PgDumpReader
+from piscan.sources.sql_dump import LARGE_OBJECTS as LARGE_OBJECTS_TABLE
 
 MAGIC = b"PGDMP"
 MIN_VERSION = (1, 12)  # pg_dump 9.0
@@ -321,8 +324,8 @@ class _Layout:
 
 #: large objects are scanned as the rows of one column: one row per object, its bytes in COPY's escapes
 #: (keyed by oid, so a finding's ``row`` is the object's oid: ``SELECT lo_get(oid)`` shows it)
-LARGE_OBJECTS = (b"CREATE TABLE pg_catalog.pg_largeobject (loid oid PRIMARY KEY, data bytea);\n"
-                 b"COPY pg_catalog.pg_largeobject (loid, data) FROM stdin;\n")
+LARGE_OBJECTS = (f"CREATE TABLE {LARGE_OBJECTS_TABLE} (loid oid PRIMARY KEY, data bytea);\n"
+                 f"COPY {LARGE_OBJECTS_TABLE} (loid, data) FROM stdin;\n").encode()
 
 
 _QNAME = r'(?:"(?:[^"]|"")*"|[^\s."(]+)(?:\.(?:"(?:[^"]|"")*"|[^\s."(]+))*'
@@ -552,19 +555,13 @@ class PgArchiveReader(PgDumpReader):
 
     def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
         super().__init__(path, display_path, opener=opener)
-        self.stored = self._stored
+        self.stored = partial(sha256_opened, self._raw)
         self.archive_format: str | None = None
         #: directory format: the data files read beside toc.dat -> ``{size, sha256}``
         self.data_files: dict[str, dict[str, Any]] = {}
 
     def _raw(self) -> BinaryIO:
         return PgDumpReader.open_binary(self)
-
-    def _stored(self) -> tuple[int, str]:
-        from piscan.digest import sha256_stream
-
-        with self._raw() as fh:
-            return sha256_stream(fh)
 
     def open_binary(self) -> BinaryIO:
         fh = self._raw()
@@ -574,7 +571,7 @@ class PgArchiveReader(PgDumpReader):
             fh.close()
             raise SourceError("not a pg_dump archive (no PGDMP header)")
         self.archive_format = fmt
-        whole = _Rejoined(head, fh)
+        whole: Any = _Rejoined(head, fh)
         faults = self.faults  # reported with the dump reader's own at the end of the scan
         if fmt == "custom":
             pieces = custom_text(whole, faults)
@@ -607,26 +604,13 @@ def _guarded(pieces: Iterator[bytes], faults: list[str]) -> Iterator[bytes]:
         faults.append(f"pg_dump archive data damaged: {exc}")
 
 
-class _Rejoined(io.RawIOBase):
-    """``head`` followed by the rest of ``fh``: the stream as it was before its head was read to sniff it."""
+class _Rejoined:
+    """``head`` followed by the rest of ``fh``: the stream as it was before its head was read to sniff it
+    (all the readers of an archive -- :class:`_In`, ``tarfile``'s stream mode -- ask it for ``read``)."""
 
     def __init__(self, head: bytes, fh: BinaryIO) -> None:
-        super().__init__()
         self._head = head
         self._fh = fh
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if self._head:
-            n = min(len(b), len(self._head))
-            b[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._fh.read(len(b))
-        b[:len(data)] = data
-        return len(data)
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:

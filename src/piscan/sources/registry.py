@@ -14,6 +14,7 @@ from functools import partial
 from importlib import import_module
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from piscan.digest import sha256_opened
 from piscan.sources.base import Reader, SourceError
 from piscan.sources.compressed import (
     STREAMS,
@@ -199,7 +200,7 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
                 return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
         reader = open_reader(path, display_path, kind, opener=opener, options=options)
         if comp in STREAMS:
-            reader.stored = partial(_stored_file, path)
+            reader.stored = partial(sha256_opened, partial(open, path, "rb"))
         yield reader
         return
     import zipfile
@@ -267,19 +268,6 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
         kind = type_override or sniff_kind(name, head)
         reader = open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)
         if comp in STREAMS:
-            reader.stored = partial(_stored_member, zf, info)
+            reader.stored = partial(sha256_opened, partial(zf.open, info))
         yield reader
 
-
-def _stored_file(path: str) -> tuple[int, str]:
-    from piscan.digest import sha256_stream
-
-    with open(path, "rb") as fh:
-        return sha256_stream(fh)
-
-
-def _stored_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, str]:
-    from piscan.digest import sha256_stream
-
-    with zf.open(info) as fh:
-        return sha256_stream(fh)

@@ -95,6 +95,7 @@ def copy_fields(rows: bytes, ncols: int) -> list[bytes] | None:
 
 
 _MYSQL_ESC = {"0": "\0", "n": "\n", "r": "\r", "t": "\t", "Z": "\x1a", "b": "\b"}
+_BACKSLASH_RX = re.compile(r"\\(.)", re.S)
 _MYSQL_ESC_RX = {"'": re.compile(r"\\(.)|''", re.S), '"': re.compile(r'\\(.)|""', re.S)}  # by quote
 _COPY_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.S)
 _COPY_ESC = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v"}
@@ -199,6 +200,32 @@ def unescape_mysql(s: str) -> str:
         return _MYSQL_ESC_RX[s[0]].sub(
             lambda m: m.group()[0] if m.group(1) is None else _MYSQL_ESC.get(m.group(1), m.group(1)), body)
     return s
+
+
+def unescape_backslashes(s: str) -> str:
+    """MySQL's backslash escapes (``\\n``, ``\\0``, ``\\Z``…; any other character after a backslash is
+    itself) without string quotes: a ``LOAD DATA`` / ``mysqldump --tab`` field."""
+    return _BACKSLASH_RX.sub(lambda m: _MYSQL_ESC.get(m.group(1), m.group(1)), s) if "\\" in s else s
+
+
+_CREATE_STMT = re.compile(r"CREATE\s+TABLE\b.*?\)[^;]*;", re.S | re.I)
+
+
+def read_schema_file(path: str) -> tuple[str, tuple[list[str], list[str], list[str]]] | None:
+    """The text (its first MiB) of a schema file -- mysqldump ``--tab``'s ``t.sql``, mydumper's
+    ``db.t-schema.sql``, plain or compressed -- and its first ``CREATE TABLE`` parsed (see
+    :func:`parse_create_table`); ``None`` when it cannot be read or holds none."""
+    from piscan.sources.compressed import compression_of, open_decompressed
+
+    try:
+        comp = compression_of(path)
+        with (open_decompressed(path, comp) if comp else open(path, "rb")) as fh:
+            text = fh.read(1 << 20).decode("utf-8", "replace")
+    except (OSError, EOFError, ValueError):
+        return None
+    m = _CREATE_STMT.search(text)
+    parsed = parse_create_table(m.group()) if m else None
+    return (text, parsed) if parsed else None
 
 
 def unescape_std(s: str, backslashes: bool = False) -> str:

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate
 from typing import Any
 
-from piscan.sources.base import MAX_ROW_KEY_DIGITS, Cell, CellBatch, Reader, SourceError
+from piscan.sources.base import SAFE_ROW_KEY_BYTES, Cell, CellBatch, Reader, SourceError
 from piscan.sources.dump_rows import (
     COPY,
     MYSQL,
@@ -47,6 +47,7 @@ from piscan.sources.sql_common import (
     mysql_row_values,
     mysql_rows,
     parse_create_table,
+    read_schema_file,
     split_qname,
     unescape_mysql,
     unescape_std,
@@ -71,7 +72,6 @@ _CONNECT = re.compile(rb"\\connect\s+(?:-reuse-previous=\S+\s+)?"
                       rb"""(?:"dbname='((?:[^']|'')*)'"|"((?:[^"]|"")*)"|(\S+))""")
 _CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
-_SAFE_ROW_KEY = re.compile(rb"-?\d{1,%d}" % MAX_ROW_KEY_DIGITS)
 # Values the byte prefilter cannot see in the raw dump, handed to the detector with every pattern:
 # * a value right after a backslash escape (``'addr\n13800138000'``, COPY ``\t13800138000``, SQLite
 #   ``replace('a\n13800138000',…)``): in the raw bytes the digits follow a letter, so no word boundary;
@@ -209,24 +209,15 @@ def sibling_schema(path: str, split: tuple[str, str], t: TableInfo) -> None:
     """Columns and key of ``t`` from the ``CREATE TABLE`` in its schema file beside ``path`` (mydumper's
     ``db.table-schema.sql``, plain or compressed), when its data file has neither a ``CREATE TABLE`` nor
     column lists."""
-    from piscan.sources.compressed import compression_of, open_decompressed
-
     db, table = split
     folder = os.path.dirname(path)
     for name in (f"{db}.{table}-schema.sql", *(f"{db}.{table}-schema.sql.{ext}" for ext in ("gz", "zst", "lz4"))):
         cand = os.path.join(folder, name)
         if not os.path.isfile(cand):
             continue
-        try:
-            comp = compression_of(cand)
-            with (open_decompressed(cand, comp) if comp else open(cand, "rb")) as fh:
-                text = fh.read(1 << 20).decode("utf-8", "replace")
-        except (OSError, EOFError, ValueError):
-            return
-        m = re.search(r"CREATE\s+TABLE\b.*?\)[^;]*;", text, re.S | re.I)
-        parsed = parse_create_table(m.group()) if m else None
-        if parsed:
-            _parts, t.columns, t.pk = parsed
+        schema = read_schema_file(cand)
+        if schema:
+            _parts, t.columns, t.pk = schema[1]
         return
 
 
@@ -766,7 +757,7 @@ class SqlDumpReader(Reader):
                 row_no += 1
                 if len(row) == ncols:
                     key = self._ordinal(row_no)
-                    if pk_i is not None and _SAFE_ROW_KEY.fullmatch(row[pk_i].group()):
+                    if pk_i is not None and SAFE_ROW_KEY_BYTES.fullmatch(row[pk_i].group()):
                         key = row[pk_i].group().decode()
                     for ci, vm in enumerate(row):
                         s, e = vm.span()
@@ -852,7 +843,7 @@ class SqlDumpReader(Reader):
         r = k // period
         first = r * period + 1  # the row's first value; its "(" is one byte before
         key: Any = self._ordinal(row_base + r + 1)
-        if pk_i is not None and _SAFE_ROW_KEY.fullmatch(parts[first + pk_i]):
+        if pk_i is not None and SAFE_ROW_KEY_BYTES.fullmatch(parts[first + pk_i]):
             key = parts[first + pk_i].decode()
         s = mysql_value(parts[k], pstarts[k])[1]
         if one_line is None:
@@ -925,7 +916,7 @@ class SqlDumpReader(Reader):
                 key = self._ordinal(row_no)
                 if pk_i is not None:
                     ks, ke = starts[pk_i], starts[pk_i + 1] - 1
-                    if _SAFE_ROW_KEY.fullmatch(data, ks, ke):
+                    if SAFE_ROW_KEY_BYTES.fullmatch(data, ks, ke):
                         key = data[ks:ke].decode()
             text, s = mysql_value(raw, s)
             off += len(data[pos:s].decode("utf-8", "replace"))
@@ -1069,7 +1060,7 @@ class SqlDumpReader(Reader):
         ``None`` (the row ordinal is shown). pg_dump declares keys after the data, so only an archive
         (:mod:`piscan.sources.pg_archive`) or a hand-made dump with an inline key gets here."""
         field = field.rstrip(b"\r")
-        return field.decode() if _SAFE_ROW_KEY.fullmatch(field) else None
+        return field.decode() if SAFE_ROW_KEY_BYTES.fullmatch(field) else None
 
     def _copy_region(self, data: bytes, rs: int, re_: int, t: TableInfo, ends, out, line_at) -> None:
         if rs >= re_ or self._structure:

@@ -160,4 +160,8 @@ def _pg_directory_archive(toc: str) -> bool:
             head = fh.read(11)
     except OSError:
         return False
-    return head[:5] == b"PGDMP" and head[10:11] in (b"\x03", b"\x05")
+    if head[:5] != b"PGDMP":
+        return False
+    from piscan.sources.pg_archive import archive_format
+
+    return archive_format(head) == "directory"

@@ -12,14 +12,11 @@ not a valid ID any more -- which is also what a recipient of the file would see.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
+from piscan.detection.detector import may_hold_value
 from piscan.sources.base import Cell, Reader, SourceError
-
-#: a value worth handing to the detectors: three digits in a row, or an escape that may hide them
-_MAY_HOLD = re.compile(r"[0-9\uff10-\uff19]{3}|%[0-9A-Fa-f]{2}|\\u")
 
 
 def cell_text(value: Any) -> str:
@@ -93,7 +90,7 @@ class XlsxReader(Reader):
             column = (header[ci] if ci < len(header) else "") or letter(ci + 1)
             counts[(table, column)] = counts.get((table, column), 0) + 1
             text = cell_text(value)
-            if _MAY_HOLD.search(text):
+            if may_hold_value(text):
                 yield Cell(text, line=r, offset=0, table=table, column=column, row=str(r), context=(column,))
 
     def metadata(self) -> dict[str, Any]:
