@@ -618,7 +618,7 @@ class Scanner:
         if self.options.input_type not in (None, "mysqldump", "pg_dump", "sqlite_dump"):
             return None
         kind = self.options.input_type or detect_kind(path)
-        if kind not in ("mysqldump", "pg_dump", "sqlite_dump") or compression_of(path) is not None:
+        if kind not in ("mysqldump", "pg_dump", "sqlite_dump", "mssql_script") or compression_of(path) is not None:
             return None
         return kind
 

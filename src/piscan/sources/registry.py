@@ -40,6 +40,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "mysql_tab": ("piscan.sources.mysql_tab", "MysqlTabReader"),
     "xlsx": ("piscan.sources.xlsx_source", "XlsxReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
+    "mssql_script": ("piscan.sources.mssql_script", "MssqlScriptReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
     "tsv": ("piscan.sources.csv_source", "TsvReader"),
     "json": ("piscan.sources.json_source", "JsonReader"),
@@ -74,6 +75,15 @@ _JSON_START = re.compile(rb'\{|\[\s*(?:[\[{"\]\-0-9]|true|false|null)')
 _WORKBOOK = re.compile(r"\.xls[xm]$", re.I)
 _SQL_INSERT = re.compile(rb"^(?:INSERT|REPLACE)\s+INTO\s+(\S)", re.M | re.I)
 _COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
+_SQL_STMT = re.compile(rb"^(?:INSERT|CREATE\s+TABLE)\s", re.M | re.I)
+
+
+def _tsql(text: bytes) -> bool:
+    """Whether ``text`` starts a T-SQL script: Management Studio's object headers, an INSERT into a bracketed
+    name, or ``GO`` lines between INSERT or CREATE TABLE statements (literal searches first)."""
+    if b"/****** Object:" in text or b"INSERT [" in text or b"INSERT INTO [" in text:
+        return True
+    return (b"\nGO\n" in text or b"\nGO\r\n" in text) and _SQL_STMT.search(text) is not None
 
 
 def sniff_kind(name: str, head: bytes) -> str:
@@ -83,6 +93,8 @@ def sniff_kind(name: str, head: bytes) -> str:
         if low.endswith(ext):
             return kind
     text = head[:65536]
+    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its BOM (SQL Server Management Studio's scripts)
+        text = text.decode("utf-16", "ignore").encode("utf-8")
     if text[:5] == b"PGDMP" or text[257:262] == b"ustar":  # pg_dump -Fc / -Fd (toc.dat) / -Ft archives
         from piscan.sources.pg_archive import archive_format
 
@@ -96,6 +108,8 @@ def sniff_kind(name: str, head: bytes) -> str:
     # keeps a folder of small text files from paying ~0.25 ms per file
     if b"-- PostgreSQL database dump" in text or (b"COPY " in text and _COPY_FROM_STDIN.search(text)):
         return "pg_dump"
+    if _tsql(text):
+        return "mssql_script"
     if text.startswith(b"PRAGMA foreign_keys=OFF;") or (b"BEGIN TRANSACTION;" in text[:200]):
         return "sqlite_dump"
     low_text = text.lower()

@@ -20,11 +20,13 @@ QNAME = IDENT + rb"(?:\s*\.\s*" + IDENT + rb")*"
 
 # a column list: identifiers, quoted ones may hold commas and parentheses (``"a,b"``, ``"x)y"``)
 _COLS = rb"\(\s*(" + IDENT + rb"(?:\s*,\s*" + IDENT + rb")*)\s*\)"
-INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO\s+(" + QNAME + rb")\s*(?:" + _COLS + rb"\s*)?"
+# ``INTO`` is optional in MySQL and T-SQL (SQL Server Management Studio writes ``INSERT [dbo].[t] (…) VALUES``)
+INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?(?:\s+INTO)?\s+(" + QNAME + rb")\s*(?:" + _COLS + rb"\s*)?"
                         rb"VALUES\s*", re.I)
 COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:" + _COLS + rb")?\s+FROM\s+stdin;\r?\n", re.I)
 CREATE_HDR = re.compile(rb"CREATE\s+(?:TEMPORARY\s+|UNLOGGED\s+)?TABLE\b", re.I)
-USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
+# ``USE db;`` (mysqldump), ``USE [db]`` and a ``GO`` line (T-SQL scripts)
+USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")[ \t]*(?:;|\r?\n)", re.I)
 
 # Possessive: the alternatives never overlap, and a quote with no closing quote (a dump cut inside a string)
 # must fail in linear time, not by trying every split of the run of characters after it (exponential).
@@ -32,12 +34,15 @@ USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")\s*;", re.I)
 _STR_MYSQL = rb"(?:_\w+\s*)?(?:'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\")"
 _STR_STD = (rb"(?:(?:replace\()+'(?:[^']++|'')*+'(?:,'\\[rn]',char\(\d+\)\))+"
             rb"|[EeXxNn]?'(?:[^']++|'')*+'(?:::[\w ]+?(?=[,)]))?)")
+# a T-SQL conversion SQL Server Management Studio writes for dates and decimals, one value with its commas:
+# ``CAST(N'2023-05-01T00:00:00.000' AS DateTime)``, ``CAST(12.50 AS Decimal(18, 2))``, ``CONVERT(…)``
+_CAST = rb"(?:CAST|CONVERT|TRY_CAST)\((?:[Nn]?'(?:[^']++|'')*+'|[^()']++|\([^()']*+\))*+\)"
 _BARE = rb"[^,()'\s;]+"
 _BARE_MYSQL = rb"[^,()'\"\s;]+"
 #: one token per value, plus ``)`` closing each row (the opening parenthesis and commas are skipped)
 VALUE_TOKEN = {
     "mysql": re.compile(_STR_MYSQL + rb"|" + _BARE_MYSQL + rb"|\)"),
-    "std": re.compile(_STR_STD + rb"|" + _BARE + rb"|\)"),
+    "std": re.compile(_STR_STD + rb"|" + _CAST + rb"|" + _BARE + rb"|\)"),
 }
 
 # One MySQL row ``(v1,…,vn)`` with single commas, each value the token VALUE_TOKEN["mysql"] reads there: NULL
@@ -181,7 +186,7 @@ def parse_create_table(stmt: str) -> tuple[list[str], list[str], list[str]] | No
                         on = True
                     elif v == ")":
                         break
-                    elif on and v != ",":
+                    elif on and v != "," and v.upper() not in ("ASC", "DESC"):  # T-SQL: ([id] ASC)
                         inner.append(unquote_ident(v))
                 pk = inner
             continue
@@ -237,6 +242,10 @@ def unescape_std(s: str, backslashes: bool = False) -> str:
         for esc in re.findall(r"'\\([rn])'", m.group(2)):
             body = body.replace("\\" + esc, "\n" if esc == "n" else "\r")
         return body
+    if s[-1:] == ")" and s[:1] in "CcTt":
+        m = _CAST_LITERAL.match(s)
+        if m:  # T-SQL CAST(N'…' AS type) / CONVERT(type, N'…'[, style]): the literal's text
+            s = m.group(1)
     if s[:1] in "EeNnXx" and s[1:2] == "'":
         backslashes = backslashes or s[0] in "Ee"
         s = s[1:]
@@ -247,6 +256,10 @@ def unescape_std(s: str, backslashes: bool = False) -> str:
         return s[1:end].replace("''", "'")
     return s
 
+
+# the string literal inside a T-SQL CAST or CONVERT value (see ``_CAST``)
+_CAST_LITERAL = re.compile(r"(?:(?:TRY_)?CAST\(\s*|CONVERT\(\s*[\w ]+(?:\([^()]*\))?\s*,\s*)"
+                           r"([Nn]?'(?:[^']|'')*')", re.I)
 
 _PG_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|''", re.S)
 _PG_ESC = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}

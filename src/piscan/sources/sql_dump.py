@@ -1,4 +1,4 @@
-"""Column-aware, streaming SQL dump reader (mysqldump, pg_dump plain, SQLite ``.dump``).
+"""Column-aware, streaming SQL dump reader (mysqldump, pg_dump plain, SQLite ``.dump``, T-SQL scripts).
 
 How it stays fast: the detector's stage-1 prefilter runs over each raw block (``prefilter.ends``); rows are
 counted per column with one C-level ``findall`` per statement (non-NULL counts for the asset report), and
@@ -70,7 +70,7 @@ LARGE_OBJECTS = "pg_catalog.pg_largeobject"  # the pseudo-table of large objects
 # ``\connect db``, ``\connect "My DB"``, ``\connect -reuse-previous=on "dbname='db'"`` (pg_dumpall)
 _CONNECT = re.compile(rb"\\connect\s+(?:-reuse-previous=\S+\s+)?"
                       rb"""(?:"dbname='((?:[^']|'')*)'"|"((?:[^"]|"")*)"|(\S+))""")
-_CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?\s+INTO|COPY)\s", re.I)
+_CUT_HEAD = re.compile(rb"(?:(?:INSERT|REPLACE)(?:\s+IGNORE)?(?:\s+INTO)?|COPY)\s", re.I)
 _COPY_NULL = re.compile(rb"(?<![^\t\n])\\N(?=[\t\r\n])")
 # Values the byte prefilter cannot see in the raw dump, handed to the detector with every pattern:
 # * a value right after a backslash escape (``'addr\n13800138000'``, COPY ``\t13800138000``, SQLite
@@ -225,6 +225,9 @@ class SqlDumpReader(Reader):
     kind = "sql"
     dialect = "mysql"  # string syntax of INSERT values: "mysql" or "std"
     written = "mysql"  # how INSERT strings are escaped (see sql_common.as_written)
+    # where statements end in the "std" dialect (see _std_end)
+    _insert_end = _STMT_END
+    _ddl_end = _SEMI_EOL
 
     def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
         super().__init__(path, display_path, opener=opener)
@@ -396,15 +399,20 @@ class SqlDumpReader(Reader):
             self._split = split_dump_name(self.path, self.display_path)
             if self._split and self._split[1] == parts[0]:
                 self._db = self._split[0]  # mydumper's db.table.00000.sql: the database is in the name
-        if self._db and (len(parts) == 1 or (len(parts) == 2 and self.dialect == "std")):
-            parts = [self._db, *parts]  # MySQL: USE db; pg_dumpall: \connect db (then schema.table)
-        name = ".".join(parts)
+        name = self._qualified(parts)
         t = self.tables.get(name)
         if t is None:
             t = self.tables[name] = TableInfo(name)
             if self._split:
                 sibling_schema(self.path, self._split, t)
         return t
+
+    def _qualified(self, parts: list[str]) -> str:
+        """A table's name with the current database: MySQL ``USE db``; pg_dumpall ``\\connect db`` and T-SQL
+        ``USE [db]``, then ``schema.table``."""
+        if self._db and (len(parts) == 1 or (len(parts) == 2 and self.dialect == "std")):
+            parts = [self._db, *parts]
+        return ".".join(parts)
 
     def _count(self, t: TableInfo, rows: int, nulls: list[int]) -> None:
         t.rows += rows
@@ -505,7 +513,7 @@ class SqlDumpReader(Reader):
                     continue
                 h = CREATE_HDR.match(data, pos)
                 if h:
-                    e = self._std_end(data, pos, rb";")
+                    e = self._std_end(data, pos, ddl=True)
                     if e is None:
                         if final:
                             self._fault(line_at(pos), "CREATE TABLE not terminated (dump cut?)")
@@ -514,9 +522,7 @@ class SqlDumpReader(Reader):
                     parsed = parse_create_table(self._ddl_text(data[pos:e[0]]))
                     if parsed:
                         parts, cols, pk = parsed
-                        if self._db and len(parts) == 1:
-                            parts = [self._db, *parts]
-                        name = ".".join(parts)
+                        name = self._qualified(parts)
                         t = self.tables.setdefault(name, TableInfo(name))
                         t.columns, t.pk = cols, pk
                     pos = e[1]
@@ -658,16 +664,18 @@ class SqlDumpReader(Reader):
         i = bisect_right(ends, a)
         return i < len(ends) and ends[i] <= b
 
-    def _std_end(self, data: bytes, start: int, what: bytes = rb"\)") -> tuple[int, int] | None:
-        """End of a statement in standard SQL quoting: the first ``);`` at a line end outside quotes."""
-        rx = _STMT_END if what == rb"\)" else _SEMI_EOL
+    def _std_end(self, data: bytes, start: int, ddl: bool = False) -> tuple[int, int] | None:
+        """``(end of the statement's text, end of its line)`` in standard SQL quoting: an INSERT ends with the
+        first ``);`` at a line end outside quotes, a ``CREATE TABLE`` with ``;`` (T-SQL: ``)`` without ``;``,
+        and a ``GO`` line)."""
+        rx = self._ddl_end if ddl else self._insert_end
         p = start
         while True:
             m = rx.search(data, p)
             if m is None:
                 return None
             if data.count(b"'", start, m.start()) % 2 == 0:
-                return (m.start() + 1 if what == rb"\)" else m.start()), m.end()
+                return (m.start() if ddl else m.start() + 1), m.end()
             p = m.end()
 
     # ------------------------------------------------------------------ INSERT values
