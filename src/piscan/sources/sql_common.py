@@ -34,15 +34,17 @@ USE_STMT = re.compile(rb"USE\s+(" + IDENT + rb")[ \t]*(?:;|\r?\n)", re.I)
 _STR_MYSQL = rb"(?:_\w+\s*)?(?:'(?:[^'\\]++|\\.|'')*+'|\"(?:[^\"\\]++|\\.|\"\")*+\")"
 _STR_STD = (rb"(?:(?:replace\()+'(?:[^']++|'')*+'(?:,'\\[rn]',char\(\d+\)\))+"
             rb"|[EeXxNn]?'(?:[^']++|'')*+'(?:::[\w ]+?(?=[,)]))?)")
-# a T-SQL conversion SQL Server Management Studio writes for dates and decimals, one value with its commas:
-# ``CAST(N'2023-05-01T00:00:00.000' AS DateTime)``, ``CAST(12.50 AS Decimal(18, 2))``, ``CONVERT(…)``
-_CAST = rb"(?:CAST|CONVERT|TRY_CAST)\((?:[Nn]?'(?:[^']++|'')*+'|[^()']++|\([^()']*+\))*+\)"
+# a function call as a value, one token with the commas inside it: T-SQL conversions SQL Server Management
+# Studio writes for dates and decimals (``CAST(N'2023-05-01T00:00:00.000' AS DateTime)``, ``CAST(12.50 AS
+# Decimal(18, 2))``), Oracle SQL Developer's and PL/SQL Developer's dates (``to_date('01-JAN-90','DD-MON-RR')``,
+# ``TO_TIMESTAMP(…)``); SQLite's ``replace(…)`` form is read by the string alternative before it
+_CALL = rb"[A-Za-z_][\w.]*\((?:[EeNn]?'(?:[^']++|'')*+'|[^()']++|\((?:[^()']++|'(?:[^']++|'')*+')*+\))*+\)"
 _BARE = rb"[^,()'\s;]+"
 _BARE_MYSQL = rb"[^,()'\"\s;]+"
 #: one token per value, plus ``)`` closing each row (the opening parenthesis and commas are skipped)
 VALUE_TOKEN = {
     "mysql": re.compile(_STR_MYSQL + rb"|" + _BARE_MYSQL + rb"|\)"),
-    "std": re.compile(_STR_STD + rb"|" + _CAST + rb"|" + _BARE + rb"|\)"),
+    "std": re.compile(_STR_STD + rb"|" + _CALL + rb"|" + _BARE + rb"|\)"),
 }
 
 # One MySQL row ``(v1,…,vn)`` with single commas, each value the token VALUE_TOKEN["mysql"] reads there: NULL
@@ -242,9 +244,9 @@ def unescape_std(s: str, backslashes: bool = False) -> str:
         for esc in re.findall(r"'\\([rn])'", m.group(2)):
             body = body.replace("\\" + esc, "\n" if esc == "n" else "\r")
         return body
-    if s[-1:] == ")" and s[:1] in "CcTt":
-        m = _CAST_LITERAL.match(s)
-        if m:  # T-SQL CAST(N'…' AS type) / CONVERT(type, N'…'[, style]): the literal's text
+    if s[-1:] == ")" and "'" in s:
+        m = _CALL_LITERAL.match(s)
+        if m:  # CAST(N'…' AS type), CONVERT(type, N'…'[, style]), to_date('…', 'fmt'): the literal's text
             s = m.group(1)
     if s[:1] in "EeNnXx" and s[1:2] == "'":
         backslashes = backslashes or s[0] in "Ee"
@@ -257,9 +259,8 @@ def unescape_std(s: str, backslashes: bool = False) -> str:
     return s
 
 
-# the string literal inside a T-SQL CAST or CONVERT value (see ``_CAST``)
-_CAST_LITERAL = re.compile(r"(?:(?:TRY_)?CAST\(\s*|CONVERT\(\s*[\w ]+(?:\([^()]*\))?\s*,\s*)"
-                           r"([Nn]?'(?:[^']|'')*')", re.I)
+# the first string literal inside a function-call value (see ``_CALL``): its text is what the column holds
+_CALL_LITERAL = re.compile(r"[A-Za-z_][\w.]*\([^']*?([EeNn]?'(?:[^']|'')*')")
 
 _PG_ESC_RX = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|''", re.S)
 _PG_ESC = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
