@@ -314,3 +314,20 @@ def test_scan_chunk_equals_detect_on_every_generated_line():
         text = ln.text
         assert _hit_keys(DET.scan_chunk(text.encode("utf-8") + b"\n")) == _hit_keys(REF.detect(text)), text
     assert REF._prefilter is None
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re2", "re"])
+def test_values_inside_terminal_colour_codes(engine):
+    """``docker logs`` of an app logging to a terminal keeps its colour codes: ``mobile=ESC[1m138…ESC[0m``
+    shows ``mobile=138…``. The code before a value is a boundary (its letter ``m`` is not part of the value),
+    offsets point at the value itself, and evidence carries no control character to a reviewer's terminal."""
+    line = ("\x1b[2m2026-11-28 10:00:01.123\x1b[0m \x1b[32m INFO\x1b[0m --- c.e.UserService : mobile=\x1b[1m"
+            f"{PHONE}\x1b[0m id \x1b[38;5;208m{ID}\x1b[0m card=\x1b[1;31m{CARD}\x1b[0m\x1b]0;title\x07")
+    hits = Detector(load_packs(), engine=engine).scan_chunk(line.encode() + b"\n")
+    assert [(h.entity, line[h.start:h.end]) for h in hits] == [
+        ("CN_MOBILE_PHONE", PHONE), ("CN_RESIDENT_ID", ID), ("CN_BANK_CARD", CARD)]
+    assert hits[0].attributes.get("context") == "line"  # "mobile=" still labels the value through the code
+    for h in hits:
+        assert not any(c < " " or "\x7f" <= c <= "\x9f" for c in h.evidence), h.evidence
+    # the same without the codes: a colour code is a boundary, not a glue between value and text
+    assert not found(f"m{PHONE}") and found(f"\x1b[0m{PHONE}") == [("CN_MOBILE_PHONE", PHONE, False)]

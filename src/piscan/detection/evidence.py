@@ -14,6 +14,14 @@ from typing import Final
 _LONG_RUN: Final = re.compile(r"[0-9０-９](?:[ \-]*[0-9０-９]){6,}")
 _DIGIT: Final = re.compile(r"[0-9０-９]")
 _WS: Final = re.compile(r"[\t\r\n\x0b\x0c]")
+# what must not reach a reviewer's terminal from scanned text: colour codes (dropped, as a terminal shows the
+# text) and other control characters (shown as U+FFFD), which could move the cursor, retitle the window or
+# clear the screen when ``--format text`` prints evidence
+_CONTROL: Final = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _control(m: re.Match[str]) -> str:
+    return "" if len(m.group()) > 1 else "\ufffd"
 
 
 _KEEP: Final = {"CN_MOBILE_PHONE": (3, 4), "CN_RESIDENT_ID": (3, 2), "CN_BANK_CARD": (4, 4)}
@@ -78,4 +86,6 @@ def snippet(line: str, start: int, end: int, display: str, others: list[tuple[in
         pos = e
     pieces.append(_star_digit_runs(line[pos:hi]))
     out = _WS.sub(" ", "".join(pieces))
+    if _CONTROL.search(out) is not None:
+        out = _CONTROL.sub(_control, out)
     return ("…" if lo > 0 else "") + out + ("…" if hi < len(line) else "")

@@ -3,6 +3,9 @@
 * full-width forms (``１３８``, ``＋８６``, ideographic space) map 1:1 to ASCII — offsets unchanged;
 * JSON ``\\uXXXX`` escapes (``ensure_ascii`` logs, surrogate pairs included) and ``\\n \\t \\r \\b \\f``
   decode to their character;
+* terminal colour codes (ANSI CSI sequences such as ``ESC[32m``, kept by ``docker logs`` and by apps that
+  log to a terminal) read as one ``ESC`` character, a boundary: ``mobile=ESC[1m13812345678ESC[0m`` holds the
+  phone a terminal shows;
 * URL percent-encoding (``%2B86``, ``138%201234%205678``, ``%E6%89%8B%E6%9C%BA``) decodes when it forms
   valid UTF-8, and in ``key=value`` text a ``+`` between digits reads as the space it encodes
   (``mobile=138+1234+5678``).
@@ -25,8 +28,8 @@ _HAS_FULLWIDTH: Final = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; 
 
 # an escape run; the character class first lets sre skip to the next "\\" or "%" in C (the plain
 # alternation tried every position: 3x slower over an ensure_ascii JSON line)
-_ESCAPES: Final = re.compile(r"[\\%](?:(?<=\\)(?:u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*|[nrtbf])"
-                             r"|(?<=%)[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*)")
+_ESCAPES: Final = re.compile(r"[\\%\x1b](?:(?<=\\)(?:u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*|[nrtbf])"
+                             r"|(?<=%)[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*|(?<=\x1b)\[[0-9;?]{0,16}[A-Za-z])")
 _FORM_PLUS: Final = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
 _SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 _SURROGATE: Final = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")  # (mypyc takes no surrogate literal)
@@ -36,6 +39,8 @@ _SURROGATE: Final = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")  # (
 
 def _decode_run(run: str) -> list[tuple[str, int]] | None:
     """Decode one escape run; return (char, length-in-original) pieces, or None to keep it as is."""
+    if run[0] == "\x1b":  # a terminal colour code: one ESC, a boundary the value's offsets map through
+        return [("\x1b", len(run))]
     if len(run) == 2:  # JSON \n \t …: the letter would otherwise glue to a value (``"北京\n138…"``)
         return [(_SIMPLE[run[1]], 2)]
     if run[0] == "\\":
@@ -114,7 +119,7 @@ def normalise(line: str, fullwidth: bool = True) -> tuple[str, OffsetMap | None]
     line_t = _HAS_FULLWIDTH.sub(_fullwidth_run, line) if fullwidth and not line.isascii() else line
     if "+" in line_t and "=" in line_t:  # form-encoded query strings write spaces as "+": 138+1234+5678
         line_t = _FORM_PLUS.sub(" ", line_t)  # one character for one: offsets unchanged
-    if "\\" not in line_t and "%" not in line_t:
+    if "\\" not in line_t and "%" not in line_t and "\x1b" not in line_t:
         return line_t, None
     parts: list[str] = []
     view_at: list[int] = []

@@ -303,7 +303,7 @@ class LineGen:
         ])
 
     def line(self, with_pi: bool) -> Line:
-        shape = self.rng.choices(["zh", "json", "nginx", "en"], [0.3, 0.3, 0.3, 0.1])[0]
+        shape = self.rng.choices(["zh", "json", "nginx", "en", "console"], [0.3, 0.3, 0.3, 0.07, 0.03])[0]
         return getattr(self, "_" + shape)(with_pi)
 
     # shapes ------------------------------------------------------------
@@ -413,6 +413,35 @@ class LineGen:
             parts.append((label, None))
             parts.append((val, Planted(ent, 0, 0, masked, kind)))
         parts.append((f" after {rng.randint(1, 5000)}ms (attempt {rng.randint(1, 3)}) {self._negative()}", None))
+        return self._join(parts)
+
+    def _console(self, with_pi: bool) -> Line:
+        """A console line with terminal colour codes, as ``docker logs`` keeps them from an app that logs to a
+        terminal (Spring Boot's default pattern): the level, logger, values and negatives wrapped in
+        ``ESC[…m`` sequences."""
+        rng = self.rng
+
+        def color(code: str, s: str) -> str:
+            return f"\x1b[{code}m{s}\x1b[0m"
+
+        ts = f"2026-11-{rng.randint(1, 27):02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:" \
+             f"{rng.randint(0, 59):02d}.{rng.randint(0, 999):03d}"
+        level = rng.choice([("32", " INFO"), ("33", " WARN"), ("31", "ERROR")])
+        parts: list[tuple[str, Planted | None]] = [
+            (f"{color('2', ts)} {color(*level)} {color('35', str(rng.randint(1000, 99999)))} --- "
+             f"[{rng.choice(['main', 'http-nio-8080-exec-3'])}] {color('36', 'c.e.s.UserService')} : ", None),
+            (rng.choice(["query user", "用户绑卡", "实名校验", "send sms"]), None)]
+        if with_pi:
+            ent, val, masked, kind = self._value()
+            label = rng.choice({"CN_RESIDENT_ID": [" idCard=", " 身份证号:"],
+                                "CN_MOBILE_PHONE": [" mobile=", " 手机号"],
+                                "CN_BANK_CARD": [" cardNo=", " 银行卡号:"]}[ent])
+            code = rng.choice(["1", "33", "1;31", "38;5;208"])
+            parts.append((label + f"\x1b[{code}m", None))
+            parts.append((val, Planted(ent, 0, 0, masked, kind)))
+            parts.append(("\x1b[0m", None))
+        for _ in range(rng.randint(1, 2)):
+            parts.append((" " + color(rng.choice(["2", "33", "36"]), self._negative()), None))
         return self._join(parts)
 
     @staticmethod
