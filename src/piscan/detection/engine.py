@@ -39,11 +39,14 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
     # only "*" in their mask classes for the prefilter (x/X are common letters and made it 40% slower;
     # bullets are multi-byte), so this flags such lines for stage 2
     rb"[0-9][ -]?(?:[xX#]{3}|(?:\xe2\x80\xa2){2}|(?:\xef\xbc\x8a){2})",
-    # a terminal colour code right before a value (``mobile=ESC[1m138…``): the normalised view reads the code
-    # as one ESC, a boundary; in the rule patterns' left boundary the code cost ~6 % of the pass (tracking
-    # the start of a match through it), as a pattern of its own it starts with a rare byte
-    rb"\x1b\[[0-9;?]{0,16}[A-Za-z][0-9+]",
 )
+
+# A terminal colour code right before a value (``mobile=ESC[1m138…``), with the rule bodies after it: the
+# normalised view reads the code as one ESC, a boundary, so such a line goes to stage 2. In the rule
+# patterns' left boundary the code cost ~6 % of the pass (tracking the start of a match through it); as a
+# pattern of its own, without start of match, it starts with a rare byte. The bodies keep it from flagging
+# every coloured line (a timestamp after a code is no value).
+_ANSI = rb"\x1b\[[0-9;?]{0,16}[A-Za-z]"
 
 
 # Invalid UTF-8, as a pattern over bytes: a byte that never occurs in UTF-8, a continuation byte without
@@ -80,6 +83,8 @@ _RIGHT = rb"(?:[^0-9A-Za-z.]|\.[^0-9]|\.$|$)"
 def prefilter_patterns(bodies: Sequence[str]) -> list[bytes]:
     pats = [_LEFT + b"(?:" + _body_bytes(b) + b")" + _RIGHT for b in bodies]
     pats.extend(GENERIC_PREFILTERS)
+    if bodies:
+        pats.append(_ANSI + b"(?:" + b"|".join(b"(?:" + _body_bytes(b) + b")" for b in bodies) + b")" + _RIGHT)
     return pats
 
 
