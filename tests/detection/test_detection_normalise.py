@@ -10,12 +10,17 @@ from piscan.detection.normalise import normalise
 
 _PIECES = ["a", "1", "3", "8", " ", "=", "+", "手", "\\u624b", "\\u673A", "\\u0031\\u0033\\u0038", "\\ud83d\\ude00",
            "\\uD83D\\uDE00", "\\ud83d", "\\udc00", "%2B", "%2b86", "%E6%89%8B", "%E6%89", "%ZZ", "%", "\\", "\\n",
-           "\\t", "\\x", "u1234", "\\\\u624b"]
+           "\\t", "\\x", "u1234", "\\\\u624b", "\\x22", "\\xE6\\x89\\x8B", "\\xE6", "\x1b[1m", "\x1b[38;5;208m",
+           "\\u001b[0m", "\x1b"]
 _SIMPLE = {"\\n": "\n", "\\r": "\r", "\\t": "\t", "\\b": "\b", "\\f": "\f"}
 
 
 def _decoded(orig: str) -> str:
     """What one view character's original text decodes to."""
+    if orig.startswith("\x1b[") or orig.startswith("\\u001b["):  # a colour code: one ESC
+        return "\x1b"
+    if orig.startswith("\\x"):
+        return bytes.fromhex(orig.replace("\\x", "")).decode("utf-8")
     if orig.startswith("\\u"):
         units = [int(orig[i + 2:i + 6], 16) for i in range(0, len(orig), 6)]
         if len(units) == 2:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import doctest
+import json
 import string
 
 import pytest
@@ -331,3 +332,22 @@ def test_values_inside_terminal_colour_codes(engine):
         assert not any(c < " " or "\x7f" <= c <= "\x9f" for c in h.evidence), h.evidence
     # the same without the codes: a colour code is a boundary, not a glue between value and text
     assert not found(f"m{PHONE}") and found(f"\x1b[0m{PHONE}") == [("CN_MOBILE_PHONE", PHONE, False)]
+    # docker's json-file log driver stores the line as JSON: the code is \u001b[…m there
+    stored = json.dumps({"log": line + "\n", "stream": "stdout", "time": "2026-11-28T10:00:01.123Z"})
+    hits = Detector(load_packs(), engine=engine).scan_chunk(stored.encode() + b"\n")
+    assert [(h.entity, stored[h.start:h.end]) for h in hits] == [
+        ("CN_MOBILE_PHONE", PHONE), ("CN_RESIDENT_ID", ID), ("CN_BANK_CARD", CARD)]
+
+
+@pytest.mark.parametrize("engine", ["hyperscan", "re2", "re"])
+def test_values_after_byte_escapes_in_nginx_logs(engine):
+    r"""nginx's ``escape=default`` writes ``"`` as ``\x22`` and non-ASCII bytes as ``\xE6…`` in a logged
+    request body or URI: ``\x2213812345678`` is a quote and a phone, not the digit run ``2213812345678``;
+    decoded escapes are also context (``\xE6\x89\x8B\xE6\x9C\xBA`` is 手机)."""
+    line = (r'"{\x22mobile\x22:\x22' + PHONE + r'\x22,\x22name\x22:\x22\xE5\xBC\xA0\xE4\xB8\x89\x22,'
+            r'\x22id\x22:\x22' + ID + r'\x22}" "GET /s?q=\xE6\x89\x8B\xE6\x9C\xBA' + PHONE[:-1] + r'9 HTTP/1.1"'
+            r' "{\x22trace\x22:\x222023120112345678901\x22,\x22ts\x22:1732758000123}"')
+    hits = Detector(load_packs(), engine=engine).scan_chunk(line.encode() + b"\n")
+    assert [(h.entity, line[h.start:h.end], h.attributes.get("context")) for h in hits] == [
+        ("CN_MOBILE_PHONE", PHONE, "line"), ("CN_RESIDENT_ID", ID, None),
+        ("CN_MOBILE_PHONE", PHONE[:-1] + "9", "line")]

@@ -191,11 +191,13 @@ def _max_width(rx: re.Pattern[str]) -> int | None:
 
 def candidate_text(data: bytes, frm: int, to: int) -> str:
     """The value of an exact prefilter report ``data[frm:to]``: without the boundary characters the pattern
-    consumed (an escape such as ``\\u0022`` or ``%22`` before it, a separator after it), as its validator
+    consumed (an escape such as ``\\u0022``, ``\\x22`` or ``%22`` before it, a separator after it), as its validator
     takes it."""
     c = data[frm:to]
     if c[:2] == b"\\u":
         c = c[6:]
+    elif c[:2] == b"\\x":
+        c = c[4:]
     elif c[:1] == b"%":
         c = c[3:]
     i, j = 0, len(c)

@@ -26,8 +26,9 @@ from collections.abc import Sequence
 from piscan import cache
 
 # Left boundary over bytes: start of line, a non-alphanumeric byte (any UTF-8 byte of a CJK character
-# qualifies), or an escape that ends right before the value.
-_LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\u[0-9A-Fa-f]{4}|\\[nrtbf]|%[0-9A-Fa-f]{2})"
+# qualifies), or an escape that ends right before the value: JSON ``\uXXXX``, ``\n``…, URL ``%XX``, and
+# ``\xXX`` (nginx ``escape=default`` writes every ``"`` of a logged request body as ``\x22``)
+_LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\(?:u[0-9A-Fa-f]{2}|x)[0-9A-Fa-f]{2}|\\[nrtbf]|%[0-9A-Fa-f]{2})"
 
 # Generic patterns: the value may be written in a form only the normalised view shows.
 GENERIC_PREFILTERS: tuple[bytes, ...] = (
@@ -41,12 +42,13 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
     rb"[0-9][ -]?(?:[xX#]{3}|(?:\xe2\x80\xa2){2}|(?:\xef\xbc\x8a){2})",
 )
 
-# A terminal colour code right before a value (``mobile=ESC[1m138…``), with the rule bodies after it: the
-# normalised view reads the code as one ESC, a boundary, so such a line goes to stage 2. In the rule
+# A terminal colour code right before a value (``mobile=ESC[1m138…``, ``\\u001b[1m138…`` in JSON), with the
+# rule bodies after it: the normalised view reads the code as one ESC, a boundary, so such a line goes to
+# stage 2. In the rule
 # patterns' left boundary the code cost ~6 % of the pass (tracking the start of a match through it); as a
 # pattern of its own, without start of match, it starts with a rare byte. The bodies keep it from flagging
 # every coloured line (a timestamp after a code is no value).
-_ANSI = rb"\x1b\[[0-9;?]{0,16}[A-Za-z]"
+_ANSI = rb"(?:\x1b|\\u001[bB])\[[0-9;?]{0,16}[A-Za-z]"  # raw, or in a JSON string
 
 
 # Invalid UTF-8, as a pattern over bytes: a byte that never occurs in UTF-8, a continuation byte without

@@ -3,6 +3,8 @@
 * full-width forms (``１３８``, ``＋８６``, ideographic space) map 1:1 to ASCII — offsets unchanged;
 * JSON ``\\uXXXX`` escapes (``ensure_ascii`` logs, surrogate pairs included) and ``\\n \\t \\r \\b \\f``
   decode to their character;
+* ``\\xHH`` byte escapes (nginx ``escape=default`` logs a request body's ``"`` as ``\\x22`` and non-ASCII
+  bytes as ``\\xE6\\x89\\x8B``) decode when they form valid UTF-8;
 * terminal colour codes (ANSI CSI sequences such as ``ESC[32m``, kept by ``docker logs`` and by apps that
   log to a terminal) read as one ``ESC`` character, a boundary: ``mobile=ESC[1m13812345678ESC[0m`` holds the
   phone a terminal shows;
@@ -28,7 +30,11 @@ _HAS_FULLWIDTH: Final = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; 
 
 # an escape run; the character class first lets sre skip to the next "\\" or "%" in C (the plain
 # alternation tried every position: 3x slower over an ensure_ascii JSON line)
-_ESCAPES: Final = re.compile(r"[\\%\x1b](?:(?<=\\)(?:u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*|[nrtbf])"
+# (a colour code in a JSON string, ``\\u001b[1m`` as docker's json-file log driver stores it, is one run of its
+# own: a run of ``\\uXXXX`` stops before it)
+_ESCAPES: Final = re.compile(r"[\\%\x1b](?:(?<=\\)(?:u001[bB]\[[0-9;?]{0,16}[A-Za-z]"
+                             r"|u[0-9a-fA-F]{4}(?:\\u(?!001[bB]\[)[0-9a-fA-F]{4})*|[nrtbf]"
+                             r"|x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2})*)"
                              r"|(?<=%)[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*|(?<=\x1b)\[[0-9;?]{0,16}[A-Za-z])")
 _FORM_PLUS: Final = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
 _SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
@@ -39,10 +45,16 @@ _SURROGATE: Final = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")  # (
 
 def _decode_run(run: str) -> list[tuple[str, int]] | None:
     """Decode one escape run; return (char, length-in-original) pieces, or None to keep it as is."""
-    if run[0] == "\x1b":  # a terminal colour code: one ESC, a boundary the value's offsets map through
+    if run[0] == "\x1b" or run[6:7] == "[":  # a terminal colour code (raw or as \u001b[…): one ESC, a boundary
         return [("\x1b", len(run))]
     if len(run) == 2:  # JSON \n \t …: the letter would otherwise glue to a value (``"北京\n138…"``)
         return [(_SIMPLE[run[1]], 2)]
+    if run[1] == "x":  # \xHH bytes: as UTF-8, four characters each
+        try:
+            text = bytes.fromhex(run.replace("\\x", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return [(ch, 4 * len(ch.encode("utf-8"))) for ch in text]
     if run[0] == "\\":
         units = [int(run[i + 2:i + 6], 16) for i in range(0, len(run), 6)]
         out: list[tuple[str, int]] = []
@@ -131,7 +143,7 @@ def normalise(line: str, fullwidth: bool = True) -> tuple[str, OffsetMap | None]
         run = m.group()
         # a run of \uXXXX (an ensure_ascii log's every CJK word) is decoded in C and gets one breakpoint
         # with six original characters per view character, unless it holds surrogates (pairs take 12)
-        uniform = run.encode("ascii").decode("unicode_escape") if run[1] == "u" else ""
+        uniform = run.encode("ascii").decode("unicode_escape") if run[1] == "u" and run[6:7] != "[" else ""
         if _SURROGATE.search(uniform) is not None:
             uniform = ""
         pieces: list[tuple[str, int]] | None = [] if uniform else _decode_run(run)
