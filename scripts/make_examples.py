@@ -205,6 +205,7 @@ def make_orders(rng: random.Random, people: list[Person]) -> list[Order]:
 _ZH_TS = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}")
 _NGINX_TS = re.compile(r"\[\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0800\]")
 _JSON_TS = re.compile(r'^\{"ts":( ?)\d{13}')
+_CONSOLE_TS = re.compile(r"^\x1b\[2m\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}")
 
 
 def _ms(t: dt.datetime) -> int:
@@ -223,6 +224,8 @@ def _restamp(text: str, t: dt.datetime) -> str:
         return _JSON_TS.sub(lambda m: '{"ts":' + m.group(1) + str(_ms(t)), text, count=1)
     if _NGINX_TS.search(text):
         return _NGINX_TS.sub("[" + t.strftime("%d/%b/%Y:%H:%M:%S") + " +0800]", text, count=1)
+    if _CONSOLE_TS.match(text):  # a coloured console line: its timestamp inside the first colour code
+        return _CONSOLE_TS.sub("\x1b[2m" + _zh_ts(t), text, count=1)
     return f"{_zh_ts(t)} WARN [gateway] {text}"
 
 
