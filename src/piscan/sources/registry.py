@@ -39,6 +39,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "mysql_xml": ("piscan.sources.mysql_xml", "MysqlXmlReader"),
     "mysql_tab": ("piscan.sources.mysql_tab", "MysqlTabReader"),
     "xlsx": ("piscan.sources.xlsx_source", "XlsxReader"),
+    "xls": ("piscan.sources.xls_source", "XlsReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "mssql_script": ("piscan.sources.mssql_script", "MssqlScriptReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
@@ -67,12 +68,16 @@ class _Readers(Mapping[str, type[Reader]]):
 READERS: Mapping[str, type[Reader]] = _Readers()
 
 _EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+#: an Excel 97-2003 workbook (or WPS Spreadsheets ``.et``) is an OLE2 compound file; web systems also export
+#: HTML tables and tab-separated text as ``.xls``, which are read by their content
+_LEGACY_BOOK = (".xls", ".et")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: files that are text by name even when they start like JSON (``[tool.piscan]`` in pyproject.toml)
 _TEXT_EXT = (".toml", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", ".md", ".txt", ".log", ".py",
              ".sh", ".xml", ".html")
 #: what a JSON document can start with: an object, or an array of values
 _JSON_START = re.compile(rb'\{|\[\s*(?:[\[{"\]\-0-9]|true|false|null)')
-_WORKBOOK = re.compile(r"\.xls[xm]$", re.I)
+_WORKBOOK = re.compile(r"\.(?:xls[xm]?|et)$", re.I)  # (an .xls that is a zip is an .xlsx misnamed)
 _SQL_INSERT = re.compile(rb"^(?:INSERT|REPLACE)\s+INTO\s+(\S)", re.M | re.I)
 _COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
 _SQL_STMT = re.compile(rb"^(?:INSERT|CREATE\s+TABLE)\s", re.M | re.I)
@@ -89,6 +94,8 @@ def _tsql(text: bytes) -> bool:
 def sniff_kind(name: str, head: bytes) -> str:
     """Judge the type from a file name and the first (decompressed) bytes."""
     low = name.lower()
+    if low.endswith(_LEGACY_BOOK) and head[:8] == OLE2_MAGIC:
+        return "xls"
     for ext, kind in _EXT.items():
         if low.endswith(ext):
             return kind

@@ -12,7 +12,7 @@ not a valid ID any more -- which is also what a recipient of the file would see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from piscan.detection.detector import may_hold_value
@@ -24,6 +24,28 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e20:
         return str(int(value))
     return str(value)
+
+
+def sheet_row_cells(counts: dict[tuple[str, str], int], table: str, header: list[str], r: int,
+                    values: Sequence[Any], letter: Callable[[int], str]) -> Iterator[Cell]:
+    """The cells of sheet row ``r`` (1-based) that may hold a value, attributed to the sheet (``table``) and
+    header column (its letter where the header has no name), with ``row``/``line`` the sheet row; every
+    non-empty value is counted per column in ``counts``. ``None`` is an empty cell."""
+    for ci, value in enumerate(values):
+        if value is None:
+            continue
+        column = (header[ci] if ci < len(header) else "") or letter(ci + 1)
+        counts[(table, column)] = counts.get((table, column), 0) + 1
+        text = cell_text(value)
+        if may_hold_value(text):
+            yield Cell(text, line=r, offset=0, table=table, column=column, row=str(r), context=(column,))
+
+
+def header_of(values: Sequence[Any]) -> list[str] | None:
+    """A sheet's header from its first row with a non-empty value (``None`` for an empty row)."""
+    if any(v is not None and str(v).strip() for v in values):
+        return [cell_text(v).strip() if v is not None else "" for v in values]
+    return None
 
 
 class XlsxReader(Reader):
@@ -68,8 +90,7 @@ class XlsxReader(Reader):
                         rows = ws.iter_rows(values_only=True)
                         for r, values in enumerate(rows, 1):
                             if header is None:
-                                if any(v is not None and str(v).strip() for v in values):
-                                    header = [cell_text(v).strip() if v is not None else "" for v in values]
+                                header = header_of(values)
                                 continue
                             self.rows += 1
                             yield from self._row(table, header, r, values, get_column_letter)
@@ -83,15 +104,7 @@ class XlsxReader(Reader):
             raw.close()
 
     def _row(self, table: str, header: list[str], r: int, values: tuple, letter: Any) -> Iterator[Cell]:
-        counts = self.counts
-        for ci, value in enumerate(values):
-            if value is None:
-                continue
-            column = (header[ci] if ci < len(header) else "") or letter(ci + 1)
-            counts[(table, column)] = counts.get((table, column), 0) + 1
-            text = cell_text(value)
-            if may_hold_value(text):
-                yield Cell(text, line=r, offset=0, table=table, column=column, row=str(r), context=(column,))
+        return sheet_row_cells(self.counts, table, header, r, values, letter)
 
     def metadata(self) -> dict[str, Any]:
         return {**self._meta, "sheets": self.sheets, "rows_scanned": self.rows}
