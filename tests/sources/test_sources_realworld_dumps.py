@@ -75,6 +75,22 @@ def test_pg_dump_escapes_and_bytea(tmp_path, flags):
                            card: (t, "raw"), rid2: (t, "raw")})
 
 
+@pytest.mark.skipif(not shutil.which("pg_dump") or not listening(5432), reason="PostgreSQL/pg_dump unavailable")
+@pytest.mark.parametrize("flags", [["--inserts"], ["--column-inserts"], ["--rows-per-insert=10"]])
+def test_pg_dump_inserts_into_identity_columns(tmp_path, flags):
+    """A table with an identity column (``GENERATED … AS IDENTITY``, what ORMs create today) is dumped as
+    ``INSERT INTO t OVERRIDING SYSTEM VALUE VALUES (…)``: its values must keep table, column and key."""
+    rid, phone, _card, phone2, rid2 = _values(30 + len(flags[0]))
+    schema = f"piscan_ident_{len(flags[0])}"
+    sql = (f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};"
+           f"CREATE TABLE {schema}.t (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, mobile text, idcard text);"
+           f"INSERT INTO {schema}.t (mobile, idcard) VALUES ('{phone}', '{rid}'), ('{phone2}', '{rid2}');")
+    dump = real_pg_dump(sql, schema, tmp_path / "d.sql", flags)
+    assert "OVERRIDING SYSTEM VALUE" in dump.read_text(encoding="utf-8")
+    t = f"{schema}.t"
+    _assert_planted(dump, {phone: (t, "mobile"), rid: (t, "idcard"), phone2: (t, "mobile"), rid2: (t, "idcard")})
+
+
 @pytest.mark.skipif(not shutil.which("sqlite3"), reason="sqlite3 missing")
 def test_sqlite_dump_newline_escapes_and_blobs(tmp_path):
     rid, phone, card, phone2, rid2 = _values(20)

@@ -21,8 +21,9 @@ QNAME = IDENT + rb"(?:\s*\.\s*" + IDENT + rb")*"
 # a column list: identifiers, quoted ones may hold commas and parentheses (``"a,b"``, ``"x)y"``)
 _COLS = rb"\(\s*(" + IDENT + rb"(?:\s*,\s*" + IDENT + rb")*)\s*\)"
 # ``INTO`` is optional in MySQL and T-SQL (SQL Server Management Studio writes ``INSERT [dbo].[t] (…) VALUES``)
+# pg_dump --inserts writes ``OVERRIDING SYSTEM VALUE`` before the values of a table with an identity column
 INSERT_HDR = re.compile(rb"(?:INSERT|REPLACE)(?:\s+IGNORE)?(?:\s+INTO)?\s+(" + QNAME + rb")\s*(?:" + _COLS + rb"\s*)?"
-                        rb"VALUES\s*", re.I)
+                        rb"(?:OVERRIDING\s+(?:SYSTEM|USER)\s+VALUE\s+)?VALUES\s*", re.I)
 COPY_HDR = re.compile(rb"COPY\s+(" + QNAME + rb")\s*(?:" + _COLS + rb")?\s+FROM\s+stdin;\r?\n", re.I)
 CREATE_HDR = re.compile(rb"CREATE\s+(?:TEMPORARY\s+|UNLOGGED\s+)?TABLE\b", re.I)
 # ``USE db;`` (mysqldump), ``USE [db]`` and a ``GO`` line (T-SQL scripts)
