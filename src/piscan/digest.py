@@ -33,22 +33,43 @@ def sha256_opened(opener: Callable[[], BinaryIO]) -> tuple[int, str]:
 
 
 def sha256_member(path: str | os.PathLike[str], members: list[str]) -> str:
-    """Hex SHA-256 of a zip member as stored in the archive ``path`` (``members``: its name, after the
-    names of the zips holding it when zips are nested: ``a.zip!b.zip!c.log`` is ``["b.zip", "c.log"]``):
-    the bytes ``unzip`` extracts, which is what a report's ``inputs`` record for ``a.zip!c.log``."""
+    """Hex SHA-256 of a member as stored in the archive ``path``, a zip or a tar (compressed or not)
+    (``members``: its name, after the names of the archives holding it when archives are nested:
+    ``a.zip!b.tar.gz!c.log`` is ``["b.tar.gz", "c.log"]``): the bytes ``unzip`` or ``tar -x`` extracts,
+    which is what a report's ``inputs`` record for ``a.zip!c.log``."""
     import shutil
     import tempfile
-    import zipfile
 
-    zf = zipfile.ZipFile(path)
+    src: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed below
     try:
-        for name in members[:-1]:  # an inner zip, spooled to disk past 64 MiB as the scan does
-            spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 - owned by the ZipFile
-            with zf.open(name) as fh:
+        for name in members[:-1]:  # an inner archive, spooled to disk past 64 MiB as the scan does
+            spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 - closed below
+            with _open_member(src, name) as fh:
                 shutil.copyfileobj(fh, spool, 1 << 20)
-            zf.close()
-            zf = zipfile.ZipFile(spool)
-        with zf.open(members[-1]) as fh:
+            spool.seek(0)
+            src.close()
+            src = spool  # type: ignore[assignment]
+        with _open_member(src, members[-1]) as fh:
             return sha256_stream(fh)[1]
     finally:
-        zf.close()
+        src.close()
+
+
+def _open_member(fh: BinaryIO, name: str) -> BinaryIO:
+    """The stored bytes of member ``name`` of the zip or tar archive open in ``fh`` (``KeyError``: none)."""
+    import tarfile
+    import zipfile
+
+    from piscan.sources.compressed import STREAMS, decompress_stream, sniff_compression
+
+    comp = sniff_compression(fh.read(8))
+    fh.seek(0)
+    if comp == "zip":
+        return zipfile.ZipFile(fh).open(name)  # type: ignore[return-value]
+    tf = tarfile.open(fileobj=decompress_stream(fh, comp) if comp in STREAMS else fh, mode="r|")  # noqa: SIM115
+    for member in tf:
+        if member.name == name and member.isfile():
+            out = tf.extractfile(member)
+            if out is not None:
+                return out  # type: ignore[return-value]
+    raise KeyError(f"no member {name!r}")

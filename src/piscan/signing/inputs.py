@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tarfile
 import zipfile
 from typing import Any
 
@@ -27,7 +28,8 @@ def check(report: dict[str, Any], base: str, v: Verification) -> None:
             v.held.append(f"input {name!r}: no file hash recorded (live source: "
                           f"{entry.get('rows_scanned', '?')} rows), not re-hashed")
             continue
-        archive, *members = name.split("!")  # a zip member: "a.zip!dir/m.log", nested "a.zip!b.zip!m.log"
+        # an archive member: "a.zip!dir/m.log", "b.tar.gz!logs/m.log", nested "a.zip!b.zip!m.log"
+        archive, *members = name.split("!")
         if single and (len(inputs) == 1 or os.path.basename(archive) == os.path.basename(base)):
             path: str | None = base
         else:
@@ -37,7 +39,7 @@ def check(report: dict[str, Any], base: str, v: Verification) -> None:
             continue
         try:
             got = sha256_member(path, members) if members else sha256_file(path)
-        except (OSError, KeyError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, KeyError, zipfile.BadZipFile, tarfile.TarError) as exc:
             v.fail(f"input {name!r}: cannot read it in {path}: {exc}")
             continue
         if got == want:

@@ -209,6 +209,14 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     if comp == "zip" and (type_override == "xlsx" or (type_override is None and _WORKBOOK.search(path))):
         yield open_reader(path, display_path, "xlsx")  # an Excel workbook is a zip, read as one input
         return
+    if type_override is None and not manifest and comp != "zip" and _tarball(path, comp, head):
+        from piscan.sources.tar_archive import tar_readers
+
+        def open_stream() -> BinaryIO:
+            return open_decompressed(path, comp) if comp else open(path, "rb")  # type: ignore[arg-type]
+
+        yield from tar_readers(open_stream, display_path, open_readers, None, options, max_bytes)
+        return
     if comp != "zip" or manifest:
         opener = None
         kind = type_override or manifest
@@ -231,6 +239,26 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     except (OSError, zipfile.BadZipFile) as exc:
         raise SourceError(f"cannot read zip archive: {exc}") from None
     yield from _zip_readers(zf, path, display_path, type_override, options, 0, max_bytes)
+
+
+def _tarball(path: str, comp: str | None, head: bytes) -> bool:
+    """Whether ``path`` (with compression ``comp`` and first bytes ``head``) is a tar archive, compressed or
+    not (pg_dump's tar format excepted: it is a dump)."""
+    if comp is None:
+        inner = head
+    elif comp in STREAMS:
+        try:
+            with open_decompressed(path, comp) as fh:
+                inner = fh.read(1024)
+        except (OSError, EOFError, ValueError):  # a damaged stream: its reader reports it
+            return False
+    else:
+        return False
+    if inner[257:262] != b"ustar":
+        return False
+    from piscan.sources.tar_archive import is_tar
+
+    return is_tar(inner)
 
 
 def _limited(fh: BinaryIO, max_bytes: int | None) -> BinaryIO:
