@@ -12,11 +12,10 @@ person's number could be written in and are skipped; numbers are as Excel stores
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
-from piscan.sources.base import Cell, Reader, SourceError
+from piscan.sources.base import Cell, SourceError
 from piscan.sources.registry import OLE2_MAGIC
-from piscan.sources.xlsx_source import header_of, sheet_row_cells
+from piscan.sources.xlsx_source import WorkbookReader, header_of, sheet_row_cells
 
 
 def _letter(n: int) -> str:
@@ -26,15 +25,8 @@ def _letter(n: int) -> str:
     return str(xlrd.colname(n - 1))
 
 
-class XlsReader(Reader):
+class XlsReader(WorkbookReader):
     kind = "xls"
-
-    def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
-        super().__init__(path, display_path, opener=opener)
-        self.counts: dict[tuple[str, str], int] = {}
-        self.rows = 0
-        self.sheets = 0
-        self._meta: dict[str, Any] = {}
 
     def items(self) -> Iterator[Cell]:
         import hashlib
@@ -73,9 +65,3 @@ class XlsReader(Reader):
                 book.unload_sheet(i)
         finally:
             book.release_resources()
-
-    def metadata(self) -> dict[str, Any]:
-        return {**self._meta, "sheets": self.sheets, "rows_scanned": self.rows}
-
-    def column_values(self) -> dict[tuple[str, str], int]:
-        return dict(self.counts)

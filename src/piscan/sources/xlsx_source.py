@@ -48,8 +48,9 @@ def header_of(values: Sequence[Any]) -> list[str] | None:
     return None
 
 
-class XlsxReader(Reader):
-    kind = "xlsx"
+class WorkbookReader(Reader):
+    """What the workbook readers share: per-column value counts, rows and sheets read, the file's size and
+    digest (``_meta``, set when the workbook is read)."""
 
     def __init__(self, path: str, display_path: str | None = None, *, opener=None) -> None:
         super().__init__(path, display_path, opener=opener)
@@ -57,6 +58,16 @@ class XlsxReader(Reader):
         self.rows = 0
         self.sheets = 0
         self._meta: dict[str, Any] = {}
+
+    def metadata(self) -> dict[str, Any]:
+        return {**self._meta, "sheets": self.sheets, "rows_scanned": self.rows}
+
+    def column_values(self) -> dict[tuple[str, str], int]:
+        return dict(self.counts)
+
+
+class XlsxReader(WorkbookReader):
+    kind = "xlsx"
 
     def items(self) -> Iterator[Cell]:
         import openpyxl
@@ -105,10 +116,4 @@ class XlsxReader(Reader):
 
     def _row(self, table: str, header: list[str], r: int, values: tuple, letter: Any) -> Iterator[Cell]:
         return sheet_row_cells(self.counts, table, header, r, values, letter)
-
-    def metadata(self) -> dict[str, Any]:
-        return {**self._meta, "sheets": self.sheets, "rows_scanned": self.rows}
-
-    def column_values(self) -> dict[tuple[str, str], int]:
-        return dict(self.counts)
 
