@@ -65,6 +65,22 @@ def test_tar_members_are_inputs_read_by_their_own_readers(tmp_path, name, mode):
     assert inputs[f"{name}!logs/app.log.1.gz"]["content_sha256"] != inputs[f"{name}!logs/app.log.1.gz"]["sha256"]
 
 
+def test_tarball_inside_a_zip(tmp_path):
+    v = ValueGen(random.Random(9))
+    values = [v.mobile(), v.resident_id(), v.card(), v.mobile()]
+    _bundle(tmp_path / "b.tar.gz", "w:gz", values)
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as zf:
+        zf.write(tmp_path / "b.tar.gz", "2026-11/b.tar.gz")
+    (tmp_path / "b.tar.gz").unlink()
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(tmp_path / "export.zip")])
+    assert not r.errors, r.errors
+    shown = "export.zip!2026-11/b.tar.gz!logs/app.log"
+    assert {(f.path.replace(str(tmp_path) + "/", ""), f.value) for f in r.findings} >= {(shown, values[0])}
+    assert len(r.findings) == 4
+    entry = next(i for i in r.inputs if i["path"].endswith(shown))
+    assert sha256_member(tmp_path / "export.zip", ["2026-11/b.tar.gz", "logs/app.log"]) == entry["sha256"]
+
+
 def test_truncated_tarball_is_a_scan_error_after_the_members_before_the_cut(tmp_path):
     v = ValueGen(random.Random(3))
     phones = [v.mobile() for _ in range(3)]

@@ -313,6 +313,17 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
                     head = fh.read(65536)
         except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise SourceError(f"cannot read zip member {info.filename}: {exc}") from None
+        if type_override is None and depth + 1 < MAX_ZIP_DEPTH and head[257:262] == b"ustar":
+            from piscan.sources.tar_archive import is_tar, tar_readers
+
+            if is_tar(head):  # a tarball in the zip: its members, as ``a.zip!b.tar.gz!member``
+                def whole(info: zipfile.ZipInfo = info, comp: str | None = comp) -> BinaryIO:
+                    raw = zf.open(info)  # (--max-file-size bounds each member of the tarball, not the tarball)
+                    return decompress_stream(raw, comp) if comp in STREAMS else raw  # type: ignore[return-value]
+
+                yield from tar_readers(whole, f"{display_path}!{info.filename}", open_readers, None, options,
+                                       max_bytes)
+                continue
         # judged by the member's inner name (``x.csv.gz`` -> ``x.csv``) and decompressed content
         kind = type_override or sniff_kind(name, head)
         reader = open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)
