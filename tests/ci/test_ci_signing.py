@@ -154,8 +154,8 @@ def test_sign_needs_json(cli, signed):
 
 def test_verify_inputs_of_compressed_files_and_zip_members(cli, tmp_path):
     """A compressed input records the sha256 of the file as stored (what ``sha256sum`` and ``verify
-    --inputs`` hash), the decompressed content's as ``content_sha256``; zip members, nested too, are
-    re-hashed inside their archive."""
+    --inputs`` hash), the decompressed content's as ``content_sha256``; zip and tarball members, nested
+    too, are re-hashed inside their archive."""
     import gzip
     import hashlib
     import io
@@ -174,6 +174,12 @@ def test_verify_inputs_of_compressed_files_and_zip_members(cli, tmp_path):
         z.writestr("day1.log", text)
         z.writestr("day2.log.gz", gzip.compress(text))
         z.writestr("old.zip", inner.getvalue())
+    import tarfile
+
+    with tarfile.open(data / "week.tar.gz", "w:gz") as tf:  # tarball members are re-hashed in the stream
+        info = tarfile.TarInfo("logs/day3.log")
+        info.size = len(text)
+        tf.addfile(info, io.BytesIO(text))
     keys = tmp_path / "keys"
     keys.mkdir()
     assert cli("keygen", "-o", keys / "k.key").returncode == 0
@@ -182,7 +188,7 @@ def test_verify_inputs_of_compressed_files_and_zip_members(cli, tmp_path):
     assert r.returncode == 0, r.stderr
     inputs = {i["path"]: i for i in json.loads(report.read_text(encoding="utf-8"))["inputs"]}
     assert set(inputs) == {"app.log.gz", "old.log.xz", "bundle.zip!day1.log", "bundle.zip!day2.log.gz",
-                           "bundle.zip!old.zip!deep/x.log"}
+                           "bundle.zip!old.zip!deep/x.log", "week.tar.gz!logs/day3.log"}
     content = hashlib.sha256(text).hexdigest()
     for name in ("app.log.gz", "old.log.xz"):
         stored = (data / name).read_bytes()
