@@ -510,6 +510,8 @@ class Scanner:
         display = reader.display_path
         if hasattr(reader, "prefilter"):
             reader.prefilter = self.detector  # structured readers ask it for validator-gated candidates
+        if hasattr(reader, "sample"):  # databases (a live URL, a SQLite file in a folder): rows per table
+            reader.sample = None if self.options.full else self.options.sample
         prefilter = self.detector.prefilter
         engine_checks_utf8 = prefilter.validates_utf8 and hasattr(reader, "note_invalid_utf8")
         if engine_checks_utf8:

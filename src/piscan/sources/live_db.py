@@ -143,18 +143,22 @@ class LiveDbReader(Reader):
             except Exception as exc:
                 raise SourceError(f"cannot connect: {self._clean(exc)}") from None
             with conn:
-                insp = sa.inspect(conn)
-                backend = engine.dialect.name
-                url_db = engine.url.database
-                if backend == "sqlite":
-                    schemas: list[str | None] = [None]
-                elif backend in ("mysql", "mariadb") and url_db:
-                    schemas = [None]
-                else:
-                    schemas = [s for s in insp.get_schema_names() if s not in _SYSTEM_SCHEMAS
-                               and not s.startswith("pg_temp") and not s.startswith("pg_toast")]
+                try:
+                    insp = sa.inspect(conn)
+                    backend = engine.dialect.name
+                    url_db = engine.url.database
+                    if backend == "sqlite":
+                        schemas: list[str | None] = [None]
+                    elif backend in ("mysql", "mariadb") and url_db:
+                        schemas = [None]
+                    else:
+                        schemas = [s for s in insp.get_schema_names() if s not in _SYSTEM_SCHEMAS
+                                   and not s.startswith("pg_temp") and not s.startswith("pg_toast")]
+                    tables = {schema: sorted(insp.get_table_names(schema=schema)) for schema in schemas}
+                except Exception as exc:  # a damaged SQLite file ("file is not a database"), no privilege
+                    raise SourceError(f"cannot list tables: {self._clean(exc)}") from None
                 for schema in sorted(schemas, key=lambda s: s or ""):
-                    for tname in sorted(insp.get_table_names(schema=schema)):
+                    for tname in tables[schema]:
                         display = tname if schema is None else f"{schema}.{tname}"
                         try:
                             yield from self._table(conn, insp, schema, tname, display)

@@ -40,6 +40,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "mysql_tab": ("piscan.sources.mysql_tab", "MysqlTabReader"),
     "xlsx": ("piscan.sources.xlsx_source", "XlsxReader"),
     "xls": ("piscan.sources.xls_source", "XlsReader"),
+    "sqlite_db": ("piscan.sources.sqlite_file", "SqliteFileReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "mssql_script": ("piscan.sources.mssql_script", "MssqlScriptReader"),
     "csv": ("piscan.sources.csv_source", "CsvReader"),
@@ -107,6 +108,8 @@ def sniff_kind(name: str, head: bytes) -> str:
 
         if archive_format(text):
             return "pg_archive"
+    if text.startswith(b"SQLite format 3\x00"):  # a SQLite database file, whatever its name
+        return "sqlite_db"
     if b"<mysqldump" in text[:4096] and text.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":  # mysqldump --xml
         return "mysql_xml"
     if b"-- MySQL dump" in text or b"-- MariaDB dump" in text:
