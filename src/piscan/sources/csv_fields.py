@@ -65,10 +65,56 @@ def field_patterns(reports: list[tuple[int, int, str | None]], rec: list[str], t
     return result
 
 
+def field_places(raw: str, n: int, delimiter: str) -> list[tuple[int, int]] | None:
+    r"""Where each of the ``n`` fields of the record written as ``raw`` (its lines, line ends included) starts:
+    ``(lines below the record's first line, column)`` of the field's first character of text (after its
+    opening quote). ``None`` when ``raw`` does not split into ``n`` fields this way (the reader then counts
+    columns within the field).
+
+    >>> field_places('a,"x, ""y"" z",13812345678\r\n', 3, ",")
+    [(0, 0), (0, 3), (0, 15)]
+    >>> field_places('1,"line1\nline2",z\n', 3, ",")
+    [(0, 0), (0, 3), (1, 7)]
+    """
+    body = raw[:-2] if raw.endswith("\r\n") else raw[:-1] if raw.endswith(("\n", "\r")) else raw
+    out: list[tuple[int, int]] = []
+    step = len(delimiter)
+    if '"' not in body:  # no quoting: one line, the fields one delimiter apart
+        if "\n" in body or "\r" in body:
+            return None
+        pos = 0
+        for field in body.split(delimiter):
+            out.append((0, pos))
+            pos += len(field) + step
+        return out if len(out) == n else None
+    pos = 0
+    size = len(body)
+    while True:
+        if pos < size and body[pos] == '"':  # quoted: text from after the quote to the closing quote
+            start = pos + 1
+            k = body.find('"', start)
+            while k != -1 and body.startswith('""', k):
+                k = body.find('"', k + 2)
+            if k == -1:
+                return None
+            nxt = body.find(delimiter, k + 1)
+        else:
+            start = pos
+            nxt = body.find(delimiter, pos)
+        lines = body.count("\n", 0, start)
+        out.append((lines, start - (body.rfind("\n", 0, start) + 1) if lines else start))
+        if nxt == -1:
+            break
+        pos = nxt + step
+    return out if len(out) == n else None
+
+
 def queue_fields(rec: list[str], header: list[str], pats: list[Any], counts: dict[tuple[str | None, str], int],
-                 pending: dict[str, list[tuple[Any, ...]]], line: int, row: str) -> tuple[int, int]:
+                 pending: dict[str, list[tuple[Any, ...]]], line: int, row: str,
+                 places: list[tuple[int, int]] | None = None) -> tuple[int, int]:
     """Count every non-empty field of ``rec`` in ``counts`` per column and queue in ``pending`` those ``pats``
-    does not rule out (``False``) as ``(value, line, 0, row, patterns)``. Returns ``(characters left out,
+    does not rule out (``False``) as ``(value, line, column, row, patterns)``: the field's line and column
+    from ``places`` (:func:`field_places`), else the record's line and 0. Returns ``(characters left out,
     fields queued)``."""
     unscanned = 0
     queued = 0
@@ -87,6 +133,10 @@ def queue_fields(rec: list[str], header: list[str], pats: list[Any], counts: dic
         queue = pending.get(col)
         if queue is None:
             queue = pending[col] = []
-        queue.append((val, line, 0, row, p))
+        if places is None:
+            queue.append((val, line, 0, row, p))
+        else:
+            down, col_at = places[i]
+            queue.append((val, line + down, col_at, row, p))
         queued += 1
     return unscanned, queued

@@ -7,8 +7,9 @@ record the fields holding one of the reported values are taken. Those fields go 
 
 RFC 4180 quoting and multi-line fields via the standard ``csv`` module, fed line by line from the decoded
 stream, so memory stays bounded. Ragged rows (a different number of fields than the header) are scanned
-(extra fields are named ``col<N>``) and reported as a scan error. ``start``/``end`` of findings are offsets
-within the field; ``line`` is the line where the record starts.
+(extra fields are named ``col<N>``) and reported as a scan error. ``line``, ``start`` and ``end`` of findings point
+at the value in the file: the line its field's text is on, columns in that line (a quoted field's doubled
+quotes and line breaks counted as written, ``Cell.written = "csv"``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from piscan.sources.base import CellBatch, Reader, SourceError
 from piscan.sources.candidates import by_line
-from piscan.sources.csv_fields import field_patterns, queue_fields
+from piscan.sources.csv_fields import field_patterns, field_places, queue_fields
 from piscan.sources.text import DecodedStream, stream_metadata
 
 csv.field_size_limit(1 << 30)
@@ -64,6 +65,7 @@ class CsvReader(Reader):
         self._filtering = True
         self._line_reports: dict[int, list[tuple[int, int, str | None]]] = {}  # line -> (end, pattern, value)
         self._last = ""
+        self._raw: list[str] = []  # the lines of the record being read, as written
 
     def _lines(self, ds: DecodedStream) -> Iterator[str]:
         for block, first in ds.blocks():
@@ -76,6 +78,7 @@ class CsvReader(Reader):
                     self._note_candidates(block, first)
             for ln in io.StringIO(block.decode("utf-8", "replace"), newline=""):
                 self._last = ln  # the csv module reads no further than the record it returns
+                self._raw.append(ln)
                 yield ln
 
     def _note_candidates(self, block: bytes, first: int) -> None:
@@ -109,9 +112,21 @@ class CsvReader(Reader):
             rdr = csv.reader(itertools.chain([first], lines) if first else lines, delimiter=delimiter)
             header: list[str] | None = None
             start = 1
+            newlines, tail = 0, 0  # LFs before the record, and characters after the last of them
             for rec in rdr:
-                line = start
-                start = rdr.line_num + 1
+                # lines count LFs only (the csv module also ends a line at a lone CR): the record starts on
+                # line ``newlines + 1``, ``tail`` characters in
+                line, col0 = newlines + 1, tail
+                raw_lines, self._raw = self._raw, []
+                raw_text = raw_lines[0] if len(raw_lines) == 1 else "".join(raw_lines)
+                last_lf = raw_text.rfind("\n")
+                if last_lf == -1:
+                    tail += len(raw_text)
+                else:
+                    newlines += raw_text.count("\n")
+                    tail = len(raw_text) - last_lf - 1
+                start = newlines + 1
+                last = line + raw_text.count("\n") - raw_text.endswith("\n")  # the record's last line
                 if header is None:
                     rec = [h.lstrip("\ufeff") if i == 0 else h for i, h in enumerate(rec)]
                     if is_header(rec):
@@ -127,9 +142,13 @@ class CsvReader(Reader):
                     if ragged <= 3:
                         self.faults.append(f"line {line}: row has {len(rec)} fields, "
                                            f"header has {len(header)}")
-                pats = (self._cell_patterns(line, start - 1, rec, delimiter) if self.prefilter is not None
+                pats = (self._cell_patterns(line, last, rec, delimiter) if self.prefilter is not None
                         and self._filtering else [None] * len(rec))
-                unscanned, queued = queue_fields(rec, header, pats, counts, pending, line, str(self.rows))
+                places = (field_places(raw_text, len(rec), delimiter)
+                          if pats.count(False) != len(pats) else None)  # (a field is queued)
+                if places is not None and col0:
+                    places = [(down, col + col0 if down == 0 else col) for down, col in places]
+                unscanned, queued = queue_fields(rec, header, pats, counts, pending, line, str(self.rows), places)
                 self.unscanned += unscanned
                 n_pending += queued
                 if n_pending >= self.BATCH:
@@ -152,7 +171,7 @@ class CsvReader(Reader):
     @staticmethod
     def _flush(pending: dict[str, list[tuple]]) -> Iterator[CellBatch]:
         for col, values in pending.items():
-            yield CellBatch(None, col, (col,), values)
+            yield CellBatch(None, col, (col,), values, written="csv")
         pending.clear()
 
     def column_values(self) -> dict[tuple[str | None, str], int]:

@@ -325,6 +325,7 @@ _WRITTEN_TWICE = {
     "mysql": frozenset("\0\n\r\\'\"\x1a"),
     "copy": frozenset("\\\n\r\t\b\f\v"),
     "std": frozenset("'"),
+    "csv": frozenset('"'),  # a quoted CSV field doubles its quotes; its line breaks are written as they are
     "sqlite": frozenset("'\n\r"),
     # mysqldump --tab / INTO OUTFILE: a backslash before a backslash, tab or newline (a line break: columns
     # after it count from the next line's start, as for "std"), NUL as \0
@@ -349,7 +350,7 @@ def as_written(text: str, start: int, end: int, style: str) -> tuple[int, int, i
     """
     twice = _WRITTEN_TWICE[style]
     lines, base, fresh = 0, 0, False
-    if style in ("std", "tab") and "\n" in text[:start]:
+    if style in ("std", "tab", "csv") and "\n" in text[:start]:
         lines = text.count("\n", 0, start)
         base, fresh = text.rfind("\n", 0, start) + 1, True
     s = start - base + sum([1 for c in text[base:start] if c in twice])

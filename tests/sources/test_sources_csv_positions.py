@@ -1,0 +1,57 @@
+"""A CSV/TSV finding's ``line``, ``start`` and ``end`` select its value in the file, as the findings contract
+says for every input (they counted within the field before): quoted fields with doubled quotes, delimiters
+and line breaks inside, CRLF, Chinese text before the value, a value on the second line of a field, with
+the prefiltered path and with every cell scanned (a lone CR turns the prefilter off)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+import pytest
+
+from piscan.scanner import Scanner, ScanOptions
+from piscan.testing.generate import ValueGen
+
+
+def _rows(seed: int, n: int = 150) -> list[list[str]]:
+    v = ValueGen(random.Random(seed))
+    out = []
+    for i in range(n):
+        pi = (v.mobile(), v.resident_id(), v.card())[i % 3]
+        memo = (f'说"明" {pi}', f"第一行\n第二行 电话{pi}", f"a, b; {pi}", f"plain {pi}", "")[i % 5]
+        out.append([f"用户{i}", v.mobile(), memo, str(i)])
+    return out
+
+
+@pytest.mark.parametrize(("delimiter", "line_end"), [(",", "\r\n"), (",", "\n"), ("\t", "\n")])
+def test_csv_findings_point_at_the_value_in_the_file(tmp_path, delimiter, line_end):
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator=line_end)
+    w.writerow(["姓名", "手机号", "备注", "序号"])
+    w.writerows(_rows(len(line_end) + len(delimiter)))
+    text = buf.getvalue()
+    path = tmp_path / ("x.tsv" if delimiter == "\t" else "x.csv")
+    path.write_text(text, encoding="utf-8", newline="")
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(path)])
+    assert not r.errors, r.errors
+    lines = text.split("\n")
+    assert len(r.findings) > 250
+    for f in r.findings:
+        assert lines[f.line - 1][f.start:f.end] == f.value, (f.column, f.line, f.start, f.end, f.value)
+
+
+def test_csv_positions_without_the_prefilter(tmp_path):
+    """A lone CR ends a record for the csv module: the prefilter is off from there, every cell is scanned,
+    and positions still point at the values on lines without a lone CR."""
+    rows = _rows(9, 20)
+    body = "".join(",".join(f'"{c}"' if ("," in c or "\n" in c or '"' in c) and '"' not in c
+                            else c.replace('"', "'") for c in row) + "\n" for row in rows if "\n" not in row[2])
+    path = tmp_path / "cr.csv"
+    path.write_text("姓名,手机号,备注,序号\r" + body, encoding="utf-8", newline="")
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(path)])
+    lines = ("姓名,手机号,备注,序号\r" + body).split("\n")
+    assert len(r.findings) > 20
+    for f in r.findings:
+        assert lines[f.line - 1][f.start:f.end] == f.value, (f.column, f.line, f.start, f.end, f.value)
