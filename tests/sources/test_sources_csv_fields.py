@@ -12,7 +12,8 @@ from piscan.sources.csv_fields import field_patterns, queue_fields
 
 def reference_patterns(reports: list[tuple[int, int, str | None]], rec: list[str], text: str, delimiter: str,
                        one_line: bool) -> list[Any]:
-    """CsvReader._cell_patterns as it was before it was compiled (after gathering the reports)."""
+    """CsvReader._cell_patterns as it was before it was compiled (after gathering the reports), with the
+    per-field patterns of quoted records that came later."""
     if not reports:
         return [False] * len(rec)
     if one_line and "\ufffd" not in text and delimiter.join(rec) == text:
@@ -33,13 +34,14 @@ def reference_patterns(reports: list[tuple[int, int, str | None]], rec: list[str
         for i, pids in per.items():
             out[i] = None if pids is None else tuple(sorted(pids))
         return out
-    values: set[str] = set()
-    for _, pid, v in reports:
-        if pid < 0 or v is None:
-            return [None] * len(rec)
-        values.add(v)
-    pats = tuple(sorted({pid for _, pid, _ in reports}))
-    return [pats if any(v in field for v in values) else False for field in rec]
+    if any(pid < 0 or v is None for _, pid, v in reports):
+        return [None] * len(rec)
+    # a field gets the patterns that reported a value it holds (until session 10: every reported pattern)
+    out = []
+    for field in rec:
+        pids = {pid for _, pid, v in reports if v is not None and v in field}
+        out.append(tuple(sorted(pids)) if pids else False)
+    return out
 
 
 FIELDS = ["13812345678", "138 1234 5678", "11010519491231002X", "张三", "", "a,b", "6222020200112233446", "x"]

@@ -44,24 +44,25 @@ def field_patterns(reports: list[tuple[int, int, str | None]], rec: list[str], t
         for i, pids in per.items():
             out[i] = None if pids is None else tuple(sorted(pids))
         return out
-    # quoted fields or a multi-line record: the fields holding one of the reported values (ASCII digits,
-    # separators, mask characters: unquoting leaves them as they are) get the record's patterns
-    values: set[str] = set()
-    pats_set: set[int] = set()
+    # quoted fields or a multi-line record: a field gets the patterns that reported a value it holds (ASCII
+    # digits, separators, mask characters: unquoting leaves them as they are). One pattern per field lets
+    # stage 2 read the common cell, the value itself, without its per-line machinery.
+    by_value: dict[str, set[int]] = {}
     for _, pid, value in reports:
         if pid < 0 or value is None:
             return [None] * n
-        values.add(value)
-        pats_set.add(pid)
-    pats = tuple(sorted(pats_set))
+        pids = by_value.get(value)
+        if pids is None:
+            by_value[value] = {pid}
+        else:
+            pids.add(pid)
     result: list[Any] = []
     for cell in rec:
-        hit = False
-        for v in values:
+        held: set[int] = set()
+        for v, pids in by_value.items():
             if v in cell:
-                hit = True
-                break
-        result.append(pats if hit else False)
+                held |= pids
+        result.append(tuple(sorted(held)) if held else False)
     return result
 
 
