@@ -132,6 +132,30 @@ def test_truncated_lz4_keeps_what_was_read_and_hashes_the_file(tmp_path):
     assert r.inputs[0]["sha256"] == hashlib.sha256(cut.read_bytes()).hexdigest()  # the file as stored
 
 
+def test_damaged_compressed_data_is_a_scan_error_not_a_traceback(tmp_path):
+    """Corrupt (not truncated) compressed data: each library raises its own error (zlib.error, LZMAError,
+    ZstdError, lz4's RuntimeError), which stopped the scan with a traceback. Each is a scan error naming
+    the file, the lines read before the damage are still scanned, and the scan goes on to the next input."""
+    text = "".join(f"line {i} phone={PHONE}\n" for i in range(20000)).encode()
+    packers = {"gz": lambda b: gzip.compress(b, mtime=0), "xz": lzma.compress, "bz2": bz2.compress,
+               "zst": zstandard.ZstdCompressor(write_checksum=True).compress, "lz4": lz4.frame.compress}
+    for ext, pack in packers.items():
+        packed = pack(text)
+        mid = len(packed) // 2
+        (tmp_path / f"bad.log.{ext}").write_bytes(packed[:mid] + b"\xff" * 64 + packed[mid + 64:])
+    inner = (tmp_path / "bad.log.zst").read_bytes()
+    with zipfile.ZipFile(tmp_path / "bundle.zip", "w") as zf:
+        zf.writestr("day.log.zst", inner)
+    (tmp_path / "ok.log").write_text(f"phone={PHONE}\n")
+    r = scan(tmp_path)
+    errors = {e.path: e.reason for e in r.errors}
+    assert set(errors) == {f"bad.log.{ext}" for ext in packers} | {"bundle.zip!day.log.zst"}, errors
+    assert all("read error" in why for why in errors.values()), errors
+    found = {a["asset"]: a["findings_total"] for a in r.assets}
+    assert found["ok.log"] == 1
+    assert all(0 < found[f"bad.log.{ext}"] < 20000 for ext in ("gz", "xz", "zst")), found
+
+
 def test_csv_ragged_and_multiline(tmp_path):
     p = tmp_path / "u.csv"
     p.write_text(f'name,id_card,note\r\n张三,{ID},"多行\r\n{PHONE}"\r\nshort\r\n李四,{ID},x,extra {CARD}\r\n')

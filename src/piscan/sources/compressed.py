@@ -11,7 +11,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import lzma
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 MAGIC = {
     b"\x1f\x8b": "gz",
@@ -50,8 +50,46 @@ def inner_name(name: str) -> str:
     return name
 
 
+class _Checked:
+    """A decompressing stream whose damaged-data errors are :class:`OSError`: each library has its own
+    (``zlib.error``, ``lzma.LZMAError``, ``zstandard.ZstdError``, lz4's ``RuntimeError``), none of which the
+    readers knew, so a corrupt ``.gz`` or ``.zst`` stopped the scan with a traceback. A truncated stream
+    still raises :class:`EOFError`; everything else is the inner stream's."""
+
+    def __init__(self, fh: Any, kind: str) -> None:
+        self._fh = fh
+        self._kind = kind
+
+    def _call(self, method: Any, *args: Any) -> Any:
+        try:
+            return method(*args)
+        except (OSError, EOFError):
+            raise
+        except Exception as exc:
+            raise OSError(f"damaged {self._kind} data: {exc}") from None
+
+    def read(self, n: int = -1) -> bytes:
+        return self._call(self._fh.read, n)  # type: ignore[no-any-return]
+
+    def readinto(self, b: Any) -> int:
+        return self._call(self._fh.readinto, b)  # type: ignore[no-any-return]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fh, name)
+
+    def __enter__(self) -> _Checked:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+
 def open_decompressed(path: str, kind: str) -> BinaryIO:
     """A binary stream of the decompressed content of ``path`` (``kind`` from :func:`sniff_compression`)."""
+    return _Checked(_open_decompressed(path, kind), kind)  # type: ignore[return-value]
+
+
+def _open_decompressed(path: str, kind: str) -> Any:
     if kind == "gz":
         return gzip.open(path, "rb")
     if kind == "bz2":
@@ -109,6 +147,10 @@ class SizeLimited:
 
 def decompress_stream(fh: BinaryIO, kind: str) -> BinaryIO:
     """A binary stream of the decompressed content of the open stream ``fh`` (a zip member, say)."""
+    return _Checked(_decompress_stream(fh, kind), kind)  # type: ignore[return-value]
+
+
+def _decompress_stream(fh: BinaryIO, kind: str) -> Any:
     if kind == "gz":
         return gzip.GzipFile(fileobj=fh, mode="rb")
     if kind == "bz2":
