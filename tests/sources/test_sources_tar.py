@@ -106,7 +106,7 @@ def test_pg_dump_tar_archives_stay_dumps(tmp_path):
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w") as tf:
         _add(tf, "toc.dat", b"PGDMP" + b"\x01" * 600)
-    from piscan.sources.tar_archive import is_tar
+    from piscan.sources.registry import is_tar
 
     assert not is_tar(raw.getvalue()[:1024])
     plain = io.BytesIO()

@@ -73,6 +73,8 @@ _EXT = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": 
 #: HTML tables and tab-separated text as ``.xls``, which are read by their content
 _LEGACY_BOOK = (".xls", ".et")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: the first 16 bytes of every SQLite 3 database file
+SQLITE_MAGIC = b"SQLite format 3\x00"
 #: files that are text by name even when they start like JSON (``[tool.piscan]`` in pyproject.toml)
 _TEXT_EXT = (".toml", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", ".md", ".txt", ".log", ".py",
              ".sh", ".xml", ".html")
@@ -108,7 +110,7 @@ def sniff_kind(name: str, head: bytes) -> str:
 
         if archive_format(text):
             return "pg_archive"
-    if text.startswith(b"SQLite format 3\x00"):  # a SQLite database file, whatever its name
+    if text.startswith(SQLITE_MAGIC):  # a SQLite database file, whatever its name
         return "sqlite_db"
     if b"<mysqldump" in text[:4096] and text.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":  # mysqldump --xml
         return "mysql_xml"
@@ -139,6 +141,16 @@ def sniff_kind(name: str, head: bytes) -> str:
             return "jsonl"
         return "json"
     return "text"
+
+
+def is_tar(head: bytes) -> bool:
+    """Whether ``head`` (decompressed) starts a POSIX/GNU tar archive that is not a pg_dump ``-Ft`` archive
+    (that is a dump)."""
+    if len(head) < 512 or head[257:262] != b"ustar":
+        return False
+    from piscan.sources.pg_archive import archive_format
+
+    return archive_format(head) is None
 
 
 def _tab_export(path: str) -> str | None:
@@ -212,13 +224,15 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     if comp == "zip" and (type_override == "xlsx" or (type_override is None and _WORKBOOK.search(path))):
         yield open_reader(path, display_path, "xlsx")  # an Excel workbook is a zip, read as one input
         return
-    if type_override is None and not manifest and comp != "zip" and _tarball(path, comp, head):
+    # a compressed file's decompressed head, read once: it says whether the file is a tarball, and its type
+    inner = _decompressed_head(path, comp) if comp in STREAMS else head
+    if type_override is None and not manifest and comp != "zip" and is_tar(inner):
         from piscan.sources.tar_archive import tar_readers
 
         def open_stream() -> BinaryIO:
             return open_decompressed(path, comp) if comp else open(path, "rb")  # type: ignore[arg-type]
 
-        yield from tar_readers(open_stream, display_path, open_readers, None, options, max_bytes)
+        yield from tar_readers(open_stream, display_path, open_readers, options, max_bytes)
         return
     if comp != "zip" or manifest:
         opener = None
@@ -227,9 +241,12 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
             def opener() -> BinaryIO:  # (Reader.open_binary reports OSError)
                 return open(path, "rb")
             kind = kind or _tab_export(path) or sniff_kind(path, head)
-        elif max_bytes is not None and comp in STREAMS:
-            def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:  # (Reader.open_binary reports OSError)
-                return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
+        elif comp in STREAMS:
+            if inner:  # (a stream too damaged to give a head: detect_kind judges it, and its reader reports it)
+                kind = kind or sniff_kind(inner_name(path), inner)
+            if max_bytes is not None:  # (Reader.open_binary reports the opener's OSError)
+                def opener(comp: str = comp, limit: int = max_bytes) -> BinaryIO:
+                    return SizeLimited(open_decompressed(path, comp), limit)  # type: ignore[return-value]
         reader = open_reader(path, display_path, kind, opener=opener, options=options)
         if comp in STREAMS:
             reader.stored = partial(sha256_opened, partial(open, path, "rb"))
@@ -244,24 +261,13 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     yield from _zip_readers(zf, path, display_path, type_override, options, 0, max_bytes)
 
 
-def _tarball(path: str, comp: str | None, head: bytes) -> bool:
-    """Whether ``path`` (with compression ``comp`` and first bytes ``head``) is a tar archive, compressed or
-    not (pg_dump's tar format excepted: it is a dump)."""
-    if comp is None:
-        inner = head
-    elif comp in STREAMS:
-        try:
-            with open_decompressed(path, comp) as fh:
-                inner = fh.read(1024)
-        except (OSError, EOFError, ValueError):  # a damaged stream: its reader reports it
-            return False
-    else:
-        return False
-    if inner[257:262] != b"ustar":
-        return False
-    from piscan.sources.tar_archive import is_tar
-
-    return is_tar(inner)
+def _decompressed_head(path: str, comp: str) -> bytes:
+    """The first 64 KiB of the decompressed content of ``path`` (``b""`` when it cannot be read: its reader
+    reports why)."""
+    try:
+        return _head(open_decompressed(path, comp))
+    except (OSError, EOFError):
+        return b""
 
 
 def _limited(fh: BinaryIO, max_bytes: int | None) -> BinaryIO:
@@ -316,17 +322,16 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
                     head = fh.read(65536)
         except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise SourceError(f"cannot read zip member {info.filename}: {exc}") from None
-        if type_override is None and depth + 1 < MAX_ZIP_DEPTH and head[257:262] == b"ustar":
-            from piscan.sources.tar_archive import is_tar, tar_readers
+        if type_override is None and depth + 1 < MAX_ZIP_DEPTH and is_tar(head):
+            from piscan.sources.tar_archive import tar_readers
 
-            if is_tar(head):  # a tarball in the zip: its members, as ``a.zip!b.tar.gz!member``
-                def whole(info: zipfile.ZipInfo = info, comp: str | None = comp) -> BinaryIO:
-                    raw = zf.open(info)  # (--max-file-size bounds each member of the tarball, not the tarball)
-                    return decompress_stream(raw, comp) if comp in STREAMS else raw  # type: ignore[return-value]
+            def whole(info: zipfile.ZipInfo = info, comp: str | None = comp) -> BinaryIO:
+                raw = zf.open(info)  # (--max-file-size bounds each member of the tarball, not the tarball)
+                return decompress_stream(raw, comp) if comp in STREAMS else raw  # type: ignore[return-value]
 
-                yield from tar_readers(whole, f"{display_path}!{info.filename}", open_readers, None, options,
-                                       max_bytes)
-                continue
+            # a tarball in the zip: its members, as ``a.zip!b.tar.gz!member``
+            yield from tar_readers(whole, f"{display_path}!{info.filename}", open_readers, options, max_bytes)
+            continue
         # judged by the member's inner name (``x.csv.gz`` -> ``x.csv``) and decompressed content
         kind = type_override or sniff_kind(name, head)
         reader = open_reader(path, f"{display_path}!{info.filename}", kind, opener=opener, options=options)

@@ -21,9 +21,7 @@ from typing import Any
 from piscan.digest import sha256_file
 from piscan.sources.base import Cell, SourceError
 from piscan.sources.live_db import LiveDbReader
-
-#: the first 16 bytes of every SQLite 3 database file
-MAGIC = b"SQLite format 3\x00"
+from piscan.sources.registry import SQLITE_MAGIC
 
 
 class SqliteFileReader(LiveDbReader):
@@ -68,7 +66,7 @@ class SqliteFileReader(LiveDbReader):
     def _is_database(path: str) -> bool:
         try:
             with open(path, "rb") as fh:
-                return fh.read(16) == MAGIC
+                return fh.read(16) == SQLITE_MAGIC
         except OSError:
             return False
 

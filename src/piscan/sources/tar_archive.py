@@ -29,16 +29,7 @@ from piscan.sources.base import Reader, SourceError
 MAX_DEPTH = 3
 
 
-def is_tar(head: bytes) -> bool:
-    """Whether ``head`` (decompressed) starts a POSIX/GNU tar archive that is not a pg_dump ``-Ft`` archive."""
-    if len(head) < 512 or head[257:262] != b"ustar":
-        return False
-    from piscan.sources.pg_archive import archive_format
-
-    return archive_format(head) is None
-
-
-def member_names(fh: BinaryIO) -> Iterator[tuple[tarfile.TarInfo, tarfile.TarFile]]:
+def _members(fh: BinaryIO) -> Iterator[tuple[tarfile.TarInfo, tarfile.TarFile]]:
     """The regular file members of the tar stream ``fh``, in archive order (``tarfile`` errors raised as
     :class:`SourceError`)."""
     try:
@@ -51,13 +42,12 @@ def member_names(fh: BinaryIO) -> Iterator[tuple[tarfile.TarInfo, tarfile.TarFil
 
 
 def tar_readers(open_stream: Callable[[], BinaryIO], display_path: str, open_readers: Callable[..., Iterator[Reader]],
-                type_override: str | None, options: dict[str, Any] | None, max_bytes: int | None
-                ) -> Iterator[Reader]:
+                options: dict[str, Any] | None, max_bytes: int | None) -> Iterator[Reader]:
     """Readers of each member of the tar stream ``open_stream()`` opens (decompressed), displayed as
     ``display_path!member``; ``open_readers`` is the registry's (passed in: it imports this module)."""
     depth = display_path.count("!")
     with tempfile.TemporaryDirectory(prefix="piscan-tar-") as tmp, open_stream() as fh:
-        for member, tf in member_names(fh):
+        for member, tf in _members(fh):
             name = member.name
             # the member's own name (manifests, .gz, workbooks are judged by it) in a folder of its own
             folder = tempfile.mkdtemp(dir=tmp)
@@ -72,12 +62,9 @@ def tar_readers(open_stream: Callable[[], BinaryIO], display_path: str, open_rea
                     _copy(src, out, limit)
             except (tarfile.TarError, EOFError, OSError) as exc:
                 raise SourceError(f"cannot read tar member {name}: {type(exc).__name__}: {exc}") from None
-            try:
-                shown = f"{display_path}!{name}"
-                if depth + 1 >= MAX_DEPTH:
-                    yield from open_readers(local, shown, type_override or "text", options, max_bytes)
-                else:
-                    yield from open_readers(local, shown, type_override, options, max_bytes)
+            try:  # past the depth limit, a member is read as text (an archive in it: a binary file, skipped)
+                kind = "text" if depth + 1 >= MAX_DEPTH else None
+                yield from open_readers(local, f"{display_path}!{name}", kind, options, max_bytes)
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
 
