@@ -87,6 +87,18 @@ def _reflected_name(backend: str) -> Callable[[str], str]:
     return _mysql_name if backend in ("mysql", "mariadb") else _same
 
 
+def sqlite_readonly_engine(path: str) -> Any:
+    """A SQLAlchemy engine that opens the SQLite file ``path`` read-only (an SQLite URI: a ``?``, ``#`` or
+    ``%`` in the file name is quoted, not read as URI syntax)."""
+    import sqlite3
+    import urllib.parse
+
+    import sqlalchemy as sa
+
+    uri = f"file:{urllib.parse.quote(path)}?mode=ro"
+    return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+
+
 class LiveDbReader(Reader):
     kind = "database"
 
@@ -113,13 +125,10 @@ class LiveDbReader(Reader):
         u = sa.engine.make_url(self.url)
         backend = u.get_backend_name()
         if backend == "sqlite":
-            import sqlite3
-
             db = u.database or ""
             if not db or db == ":memory:":
                 raise SourceError("sqlite URL needs a database file")
-            return sa.create_engine("sqlite://",
-                                    creator=lambda: sqlite3.connect(f"file:{db}?mode=ro", uri=True))
+            return sqlite_readonly_engine(db)
         if backend == "postgresql":
             return sa.create_engine(u, connect_args={"connect_timeout": 10,
                                                      "options": "-c default_transaction_read_only=on"})

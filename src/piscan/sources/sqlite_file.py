@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import tempfile
-import urllib.parse
 from collections.abc import Iterator
 from typing import Any
 
 from piscan.digest import sha256_file
 from piscan.sources.base import Cell, SourceError
-from piscan.sources.live_db import LiveDbReader
+from piscan.sources.live_db import LiveDbReader, sqlite_readonly_engine
 from piscan.sources.registry import SQLITE_MAGIC
 
 
@@ -34,11 +32,8 @@ class SqliteFileReader(LiveDbReader):
         self._file: str | None = None  # the database file read (a temporary copy for an archive member)
         self._meta: dict[str, Any] = {}
 
-    def _engine(self):
-        import sqlalchemy as sa
-
-        uri = f"file:{urllib.parse.quote(self._file or self.path)}?mode=ro"
-        return sa.create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True))
+    def _engine(self) -> Any:
+        return sqlite_readonly_engine(self._file or self.path)  # a file name is no URL: not parsed as one
 
     def _clean(self, exc: BaseException) -> str:
         return super()._clean(exc).replace(self._file or self.path, self.display_path)
