@@ -494,7 +494,7 @@ class Scanner:
     def scan_url(self, url: str, result: ScanResult) -> None:
         from piscan.sources.live_db import LiveDbReader
 
-        self.scan_reader(LiveDbReader(url, sample=None if self.options.full else self.options.sample), result)
+        self.scan_reader(LiveDbReader(url), result)  # (scan_reader sets its sample: --sample / --full)
 
     def _plain_text(self, path: str) -> bool:
         from piscan.sources.registry import detect_kind

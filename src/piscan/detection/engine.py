@@ -44,10 +44,9 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
 
 # A terminal colour code right before a value (``mobile=ESC[1m138…``, ``\\u001b[1m138…`` in JSON), with the
 # rule bodies after it: the normalised view reads the code as one ESC, a boundary, so such a line goes to
-# stage 2. In the rule
-# patterns' left boundary the code cost ~6 % of the pass (tracking the start of a match through it); as a
-# pattern of its own, without start of match, it starts with a rare byte. The bodies keep it from flagging
-# every coloured line (a timestamp after a code is no value).
+# stage 2. In the rule patterns' left boundary the code cost ~6 % of the pass (tracking the start of a
+# match through it); as a pattern of its own, without start of match, it starts with a rare byte. The
+# bodies keep it from flagging every coloured line (a timestamp after a code is no value).
 _ANSI = rb"(?:\x1b|\\u001[bB])\[[0-9;?]{0,16}[A-Za-z]"  # raw, or in a JSON string
 
 

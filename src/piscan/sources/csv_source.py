@@ -64,7 +64,6 @@ class CsvReader(Reader):
         self.unscanned = 0  # characters of values no prefilter report pointed at
         self._filtering = True
         self._line_reports: dict[int, list[tuple[int, int, str | None]]] = {}  # line -> (end, pattern, value)
-        self._last = ""
         self._raw: list[str] = []  # the lines of the record being read, as written
 
     def _lines(self, ds: DecodedStream) -> Iterator[str]:
@@ -77,8 +76,7 @@ class CsvReader(Reader):
                 else:
                     self._note_candidates(block, first)
             for ln in io.StringIO(block.decode("utf-8", "replace"), newline=""):
-                self._last = ln  # the csv module reads no further than the record it returns
-                self._raw.append(ln)
+                self._raw.append(ln)  # the csv module reads no further than the record it returns
                 yield ln
 
     def _note_candidates(self, block: bytes, first: int) -> None:
@@ -89,14 +87,14 @@ class CsvReader(Reader):
         for c in by_line(self.prefilter, block, first):
             lines.setdefault(c.line, []).append((c.end, c.pattern, c.value))
 
-    def _cell_patterns(self, first: int, last: int, rec: list[str],
+    def _cell_patterns(self, first: int, last: int, rec: list[str], last_line: str,
                        delimiter: str) -> list[tuple[int, ...] | bool | None]:
-        """Per field of record ``rec`` (lines ``first..last``): ``False`` when no report points at it (stage 2
-        cannot find anything there), else the patterns to run (``None``: all); see
-        :func:`piscan.sources.csv_fields.field_patterns` (compiled)."""
+        """Per field of record ``rec`` (lines ``first..last``, the last written as ``last_line``): ``False``
+        when no report points at it (stage 2 cannot find anything there), else the patterns to run (``None``:
+        all); see :func:`piscan.sources.csv_fields.field_patterns` (compiled)."""
         lines = self._line_reports
         reports = [r for ln in range(first, last + 1) for r in lines.pop(ln, ())]
-        return field_patterns(reports, rec, self._last.rstrip("\r\n"), delimiter, first == last)
+        return field_patterns(reports, rec, last_line.rstrip("\r\n"), delimiter, first == last)
 
     def items(self) -> Iterator[CellBatch]:
         fh = self.open_binary()
@@ -142,7 +140,7 @@ class CsvReader(Reader):
                     if ragged <= 3:
                         self.faults.append(f"line {line}: row has {len(rec)} fields, "
                                            f"header has {len(header)}")
-                pats = (self._cell_patterns(line, last, rec, delimiter) if self.prefilter is not None
+                pats = (self._cell_patterns(line, last, rec, raw_lines[-1], delimiter) if self.prefilter is not None
                         and self._filtering else [None] * len(rec))
                 places = (field_places(raw_text, len(rec), delimiter)
                           if pats.count(False) != len(pats) else None)  # (a field is queued)
