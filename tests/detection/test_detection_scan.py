@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -95,6 +96,45 @@ def test_parallel_count_only_point_is_per_file(tmp_path):
     assert len(want.findings) == 50
     assert [_key(f) for f in got.findings] == [_key(f) for f in want.findings]
     assert got.assets == want.assets
+
+
+def test_parallel_workers_read_in_blocks_across_long_lines(tmp_path, monkeypatch):
+    """A worker reads its range in line-aligned blocks: lines longer than a block (joined, not cut),
+    invalid UTF-8 in a later block, and a last line without a newline give what one process gives."""
+    from piscan import scanner as scanner_mod
+
+    lines = [ln.text for ln in LineGen(12).corpus(4000, 5)]
+    long_json = '{"note": "' + "x" * 30_000 + f'", "mobile": "{PHONE}", "id": "{ID}"}}'
+    lines[1500] = long_json
+    lines[2600] = long_json.replace("x" * 30_000, "\u5907\u6ce8" * 3000)
+    data = "\n".join(lines).encode("utf-8")
+    at = data.index(b"\n", len(data) * 7 // 10) + 1  # (inside a range, not where one starts)
+    data = data[:at] + b"bad \xff byte, card " + CARD.encode() + b"\n" + data[at:] + b"\ntail " + PHONE.encode()
+    path = tmp_path / "blocks.log"
+    path.write_bytes(data)
+    monkeypatch.setattr(scanner_mod, "WORKER_BLOCK", 4099)
+    one = Scanner(ScanOptions(jobs=1)).scan([str(path)])
+    two = Scanner(ScanOptions(jobs=2, parallel_min_bytes=1)).scan([str(path)])
+    assert [_key(f) for f in two.findings] == [_key(f) for f in one.findings]
+    lines_found = {f.line for f in one.findings}
+    assert {1501, 2601, data.count(b"\n") + 1} <= lines_found
+    bad = data[:at].count(b"\n") + 1
+    assert [e.reason for e in two.errors] == [e.reason for e in one.errors]
+    assert f"from line {bad} " in one.errors[0].reason
+    assert two.assets == one.assets
+
+
+def test_parallel_ranges_shrink_towards_the_end():
+    from piscan.scanner import range_targets
+
+    for size, jobs in ((100 << 20, 2), (1 << 30, 2), (400 << 20, 8), (5_000_000, 2), (10, 2)):
+        cuts = [0, *range_targets(size, jobs), size]
+        sizes = [b - a for a, b in itertools.pairwise(cuts)]
+        assert len(sizes) >= jobs * 4 and all(s > 0 for s in sizes), (size, jobs)
+        assert sizes[-1] <= sizes[0] and max(sizes) <= 16 << 20
+        assert sizes[:-1] == sorted(sizes[:-1], reverse=True) and sizes[-1] <= 2 * min(sizes[:-1]), sizes
+    tail = [b - a for a, b in itertools.pairwise([0, *range_targets(1 << 30, 2)])][-4:]
+    assert max(tail) <= 4 << 20  # the last ranges are small: the workers finish close together
 
 
 def test_chunk_boundaries_do_not_lose_or_shift_findings(tmp_path, monkeypatch):
