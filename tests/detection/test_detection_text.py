@@ -55,6 +55,28 @@ def test_phone_written_as_real_systems_write_it(text, value):
     assert ("CN_MOBILE_PHONE", value, False) in found(text)
 
 
+@pytest.mark.parametrize("text,entity,value", [
+    # a URL in another URL's query string, encoded again (SSO / payment redirects in gateway logs)
+    ("GET /sso?service=https%3A%2F%2Fm.shop.cn%2Fcb%3Fnext%3Dhttps%253A%252F%252Fpay.cn%252Fo%253Fmobile%253D"
+     f"{PHONE}%2526x%253D1 HTTP/1.1", "CN_MOBILE_PHONE", PHONE),
+    (f"r=%253Fidcard%253D{ID}%2526t%253D1", "CN_RESIDENT_ID", ID),
+    (f"r=%253Fphone%253D%252B86{PHONE}", "CN_MOBILE_PHONE", f"%252B86{PHONE}"),
+    ("r=%253Ftel%253D138%25201234%25205678%2526", "CN_MOBILE_PHONE", "138%25201234%25205678"),
+    (f"q=%25E6%2589%258B%25E6%259C%25BA%253A{PHONE}", "CN_MOBILE_PHONE", PHONE),
+])
+def test_values_in_twice_percent_encoded_text(text, entity, value):
+    hits = DET.scan_chunk(text.encode() + b"\n")
+    assert [(h.entity, h.value) for h in hits] == [(entity, value)]
+    h = hits[0]
+    assert text[h.start:h.end] == value  # columns point at the value as written
+
+
+def test_a_percent_before_a_value_stays_a_percent():
+    # "%25" is an encoded "%"; the digits after it are no second escape (0x13 is no printable character)
+    assert ("CN_MOBILE_PHONE", PHONE, False) in found(f"discount=50%25{PHONE}")
+    assert normalise.normalise("x%2513812345678")[0] == "x%13812345678"
+
+
 @pytest.mark.parametrize("text", [
     "trace=2023113812345678901234",  # inside a longer digit run
     "id=a13812345678f",  # inside a hex id

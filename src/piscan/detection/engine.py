@@ -33,8 +33,12 @@ _LEFT = rb"(?:^|^\.|[^0-9A-Za-z.]|[^0-9]\.|\\(?:u[0-9A-Fa-f]{2}|x)[0-9A-Fa-f]{2}
 # Generic patterns: the value may be written in a form only the normalised view shows.
 GENERIC_PREFILTERS: tuple[bytes, ...] = (
     rb"(?:\xef\xbc[\x90-\x99]){3}",  # three full-width digits in a row (a 3-4-4 group)
-    rb"%2[Bb]86",  # percent-encoded +86
-    rb"[0-9](?:%20|%2[Dd]|\+)[0-9*]{4}(?:%20|%2[Dd]|\+)[0-9*]{3}",  # 3-4-4 / 4-4-4 with encoded separators
+    rb"%(?:25)?2[Bb]86",  # percent-encoded +86 (once or twice)
+    # 3-4-4 / 4-4-4 with encoded separators (once or twice)
+    rb"[0-9](?:%(?:25)?20|%(?:25)?2[Dd]|\+)[0-9*]{4}(?:%(?:25)?20|%(?:25)?2[Dd]|\+)[0-9*]{3}",
+    # a value right after a twice-encoded character (a URL in another URL's query string, encoded again:
+    # ``%253Fmobile%253D138…``): the escape before it ends in a hex digit, no boundary for the rules
+    rb"%25[2-9A-Fa-f][0-9A-Fa-f][0-9]",
     rb"[0-9](?:%2[Aa3]){2}",  # masked value with percent-encoded stars or hashes (138%2A%2A%2A%2A5678)
     # masks other than "*" (138xxxx5678, 6222 #### …, 138••••5678, 138＊＊＊＊5678): the rule bodies keep
     # only "*" in their mask classes for the prefilter (x/X are common letters and made it 40% slower;

@@ -9,7 +9,8 @@
   log to a terminal) read as one ``ESC`` character, a boundary: ``mobile=ESC[1m13812345678ESC[0m`` holds the
   phone a terminal shows;
 * URL percent-encoding (``%2B86``, ``138%201234%205678``, ``%E6%89%8B%E6%9C%BA``) decodes when it forms
-  valid UTF-8, and in ``key=value`` text a ``+`` between digits reads as the space it encodes
+  valid UTF-8, twice-encoded too (``%253D13812345678``: a URL in another URL's query string), and in
+  ``key=value`` text a ``+`` between digits reads as the space it encodes
   (``mobile=138+1234+5678``).
 
 :func:`normalise` returns the view and, when anything changed length, an offset map from view
@@ -28,6 +29,11 @@ _FULLWIDTH[0x2014] = 0x2D  # em dash used as a separator in some CJK text
 _FULLWIDTH_TABLE: Final = str.maketrans(_FULLWIDTH)
 _HAS_FULLWIDTH: Final = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; str.translate is a dict lookup per char
 
+# one percent-encoded byte after its "%": ``XX``, or ``25XX`` encoded twice (a URL carried in another
+# URL's query string and encoded again: ``returnUrl%3D…%253Fmobile%253D138…``) when ``XX`` is a printable
+# ASCII or a UTF-8 byte (``%2513…`` stays a "%" before 13…)
+_PCT: Final = r"(?:25(?=[2-9a-fA-F][0-9a-fA-F]))?[0-9a-fA-F]{2}"
+_PCT_UNIT: Final = re.compile("%" + _PCT)
 # an escape run; the character class first lets sre skip to the next "\\" or "%" in C (the plain
 # alternation tried every position: 3x slower over an ensure_ascii JSON line)
 # (a colour code in a JSON string, ``\\u001b[1m`` as docker's json-file log driver stores it, is one run of its
@@ -35,7 +41,7 @@ _HAS_FULLWIDTH: Final = re.compile("[\uff01-\uff5e\u3000\u2014]+")  # a C scan; 
 _ESCAPES: Final = re.compile(r"[\\%\x1b](?:(?<=\\)(?:u001[bB]\[[0-9;?]{0,16}[A-Za-z]"
                              r"|u[0-9a-fA-F]{4}(?:\\u(?!001[bB]\[)[0-9a-fA-F]{4})*|[nrtbf]"
                              r"|x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2})*)"
-                             r"|(?<=%)[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*|(?<=\x1b)\[[0-9;?]{0,16}[A-Za-z])")
+                             r"|(?<=%)" + _PCT + r"(?:%" + _PCT + r")*|(?<=\x1b)\[[0-9;?]{0,16}[A-Za-z])")
 _FORM_PLUS: Final = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
 _SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 _SURROGATE: Final = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")  # (mypyc takes no surrogate literal)
@@ -68,14 +74,23 @@ def _decode_run(run: str) -> list[tuple[str, int]] | None:
                 out.append((chr(u) if not 0xD800 <= u <= 0xDFFF else "\ufffd", 6))
                 i += 1
         return out
-    raw = bytes.fromhex(run.replace("%", ""))
+    if "%25" not in run:  # each byte three characters
+        try:
+            text = bytes.fromhex(run.replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return [(ch, 3 * len(ch.encode("utf-8"))) for ch in text]
+    pct = [u.group() for u in _PCT_UNIT.finditer(run)]  # "%XX" or "%25XX"
     try:
-        text = raw.decode("utf-8")
+        text = bytes.fromhex("".join(u[-2:] for u in pct)).decode("utf-8")
     except UnicodeDecodeError:
         return None
-    pieces = []
+    pieces: list[tuple[str, int]] = []
+    k = 0
     for ch in text:
-        pieces.append((ch, 3 * len(ch.encode("utf-8"))))
+        n = len(ch.encode("utf-8"))
+        pieces.append((ch, sum(len(u) for u in pct[k:k + n])))
+        k += n
     return pieces
 
 
