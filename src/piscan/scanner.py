@@ -20,7 +20,7 @@ from piscan.detection.detector import Detector, Hit
 from piscan.detection.rules import Rule, RulePack, load_packs
 from piscan.findings import Finding, ScanError, sort_findings
 from piscan.fingerprint import Fingerprinter, load_key
-from piscan.sources.base import Cell, CellBatch, Chunk, SourceError
+from piscan.sources.base import Cell, CellBatch, Chunk, SourceError, Written
 from piscan.sources.live_db import safe_url
 from piscan.sources.registry import open_readers
 from piscan.sources.text import first_invalid_line, invalid_utf8_reason
@@ -127,11 +127,15 @@ class FindingBuilder:
         )
 
 
-def place_as_written(hits: list[Hit], text: str, offset: int, written: str | None) -> None:
+def place_as_written(hits: list[Hit], text: str, offset: int, written: Written, column: str | None = None) -> None:
     """Move ``hits`` in value ``text`` (at column ``offset`` of its line; ``scan_text`` added it) to where the
     input writes them, when it writes the value escaped (``Cell.written``): each escape or doubled quote
-    before a hit shifts it, and a newline written as it is moves it to a later line."""
-    if written is None:
+    before a hit shifts it, and a newline written as it is moves it to a later line. A reader that knows
+    better places them itself (``written`` a callable, given the hits, the text and its ``column``)."""
+    if written is None or not hits:
+        return
+    if not isinstance(written, str):
+        written(text, hits, column)
         return
     from piscan.sources.sql_common import as_written
 
@@ -219,7 +223,7 @@ def scan_column_batch(scanner: Scanner, acc: Accumulator, batch: CellBatch, disp
                     count_unlisted(acc, a, hit, fingerprinter)
                     continue
                 if not placed:
-                    place_as_written(hits, text, offset or 0, written)
+                    place_as_written(hits, text, offset or 0, written, column)
                     placed = True
                 f = located(hit, display, table, column, row)
                 if acc.record(a, f):
@@ -337,7 +341,7 @@ def _worker_dump(task: tuple) -> tuple:
                 nbytes += len(cell.text)
                 hits = scan_text(cell.text, context=cell.context, line=cell.line, offset=cell.offset or 0,
                                  only=cell.patterns)
-                place_as_written(hits, cell.text, cell.offset or 0, cell.written)
+                place_as_written(hits, cell.text, cell.offset or 0, cell.written, cell.column)
                 for i, h in enumerate(hits):
                     f = located(h, display, cell.table, cell.column, cell.row)
                     if acc.add(f):
@@ -621,7 +625,10 @@ class Scanner:
             cell_counts[ck] = cell_counts.get(ck, 0) + 1
         hits = self.detector.scan_text(item.text, context=item.context, line=item.line,
                                        offset=item.offset or 0, only=item.patterns)
-        place_as_written(hits, item.text, item.offset or 0, item.written)
+        written = item.written
+        if hits and written is not None and (isinstance(written, str) or not item.column or not self.assets.full(
+                self.assets.asset(display, item.table, item.column))):  # a reader's placer: listed hits only
+            place_as_written(hits, item.text, item.offset or 0, written, item.column)
         for k, hit in enumerate(hits):
             f = self.build(hit, display, item)
             self._emit(result.findings, f)

@@ -32,6 +32,13 @@ class SourceError(Exception):
         self.kind = kind
 
 
+#: how an input writes a value (:attr:`Cell.written`): a style name of
+#: :func:`piscan.sources.sql_common.as_written`, or a reader's own placer, called with ``(text, hits,
+#: column)`` for the hits found in value ``text`` of ``column``, which it moves to where the input writes
+#: them (line and columns; the JSON readers: :mod:`piscan.sources.json_positions`)
+Written = str | Callable[[str, list[Any], str | None], None] | None
+
+
 @dataclass(slots=True)
 class Chunk:
     data: bytes  # UTF-8, ends at a line boundary (or at end of input)
@@ -53,8 +60,9 @@ class Cell:
     extra: dict[str, Any] = field(default_factory=dict)
     patterns: tuple[int, ...] | None = None  # rule patterns a prefilter reported for it (None = all)
     #: how the input writes ``text`` when not as it is (a dump's escaped strings: ``as_written`` styles in
-    #: :mod:`piscan.sources.sql_common`); a finding's columns then count the escapes before it
-    written: str | None = None
+    #: :mod:`piscan.sources.sql_common`; see :data:`Written`); a finding's columns then count the escapes
+    #: before it
+    written: Written = None
 
 
 #: a primary key of at most this many digits is shown as a finding's ``row``; a longer one may itself be PI
@@ -87,7 +95,7 @@ class CellBatch:
     #: text, else ``None`` (``Detector.whole_cells`` then reads the value without validating it again)
     verdicts: list[Any] | None = None
     #: :attr:`Cell.written` of every value
-    written: str | None = None
+    written: Written = None
 
     def where(self, i: int) -> tuple[int | None, int | None, Any]:
         """``(line, offset, row)`` of ``values[i]``."""

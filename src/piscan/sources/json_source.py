@@ -17,6 +17,7 @@ from typing import Any
 from piscan.sources.base import Cell, CellBatch, Chunk, Reader, SourceError
 from piscan.sources.candidates import by_line
 from piscan.sources.json_leaves import collect, leaves
+from piscan.sources.json_positions import LeafFinder, line_and_column, raw_span
 from piscan.sources.text import DecodedStream, stream_metadata
 
 MAX_DOCUMENT = 128 << 20
@@ -56,6 +57,14 @@ class JsonLinesReader(Reader):
         self.faults: list[str] = []
         self.counts: dict[tuple[str | None, str], int] = {}  # leaves per key path
         self.unscanned = 0  # characters of leaves no prefilter report pointed at
+        # where findings are written (json_positions): the raw lines of the block being read that hold
+        # leaves handed over, a finder per line asked for; a document's text, its finder and line count
+        self._raw: dict[int, bytes] = {}
+        self._finders: dict[int, LeafFinder] = {}
+        self._data: bytes | None = None
+        self._lines: list[bytes] | None = None
+        self._doc: LeafFinder | None = None
+        self._at = [1, 0]
 
     def _candidate_lines(self, block: bytes, first: int) -> dict[int, dict[str, tuple[int, ...]] | None] | None:
         """For the lines of ``block`` with a validator-gated candidate: each candidate value and the patterns
@@ -83,8 +92,44 @@ class JsonLinesReader(Reader):
                 for ln, got in found.items()}
 
     def _cells(self, obj: Any, line: int | None, row: str | None) -> Iterator[Cell]:
+        place = self._place_in_document if line is None else self._place_in_record
         for path, text in leaves(obj):
-            yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path))
+            yield Cell(text, line=line, offset=0, column=path or "$", row=row, context=_context(path),
+                       written=place)
+
+    def _place_in_record(self, text: str, hits: list[Any], column: str | None) -> None:
+        """Move the hits of leaf ``text`` at key path ``column`` of the record on each hit's line from
+        positions in the leaf to columns in the line as written."""
+        for h in hits:
+            finder = self._finders.get(h.line)
+            if finder is None:
+                raw = self._raw.get(h.line)
+                if raw is None and self._data is not None and h.line is not None:  # JSON Lines in a .json
+                    if self._lines is None:
+                        self._lines = self._data.split(b"\n")
+                    raw = self._lines[h.line - 1] if 0 < h.line <= len(self._lines) else None
+                if raw is None:
+                    continue
+                finder = self._finders[h.line] = LeafFinder(raw.decode("utf-8", "replace"), forward=False)
+            span = finder.find(column or "$", text)
+            if span is not None:
+                a, b = raw_span(finder.doc[span[0]:span[1]], h.start, h.end)
+                h.start, h.end = span[0] + a, span[0] + b
+
+    def _place_in_document(self, text: str, hits: list[Any], column: str | None) -> None:
+        """Give the hits of leaf ``text`` at key path ``column`` of a JSON document their line and columns
+        as written (leaves come in document order: one pass over the text for all of them)."""
+        if self._doc is None:
+            if self._data is None:
+                return
+            self._doc = LeafFinder(self._data.decode("utf-8", "replace"))
+        span = self._doc.find(column or "$", text)
+        if span is None:
+            return
+        for h in hits:
+            a, b = raw_span(self._doc.doc[span[0]:span[1]], h.start, h.end)
+            h.line, h.start = line_and_column(self._doc.doc, span[0] + a, self._at)
+            h.end = h.start + b - a
 
     def column_values(self) -> dict[tuple[str | None, str], int] | None:
         return dict(self.counts)  # (some leaves are counted but never handed over)
@@ -102,6 +147,8 @@ class JsonLinesReader(Reader):
             for block, first in ds.blocks():
                 cands = self._candidate_lines(block, first)
                 line = first
+                self._raw.clear()
+                self._finders.clear()
                 for raw in block.split(b"\n"):
                     if raw.strip():
                         try:
@@ -117,9 +164,12 @@ class JsonLinesReader(Reader):
                             # every leaf counted; those without any of the line's candidate values hold nothing
                             # stage 2 could report and are left out (compiled: json_leaves.collect)
                             self.unscanned += collect(obj, values, counts, pending, line, str(self.records))
+                            if values is None or values:
+                                self._raw[line] = raw
                     line += 1
                 for col, found in pending.items():  # one batch per key path and block
-                    yield CellBatch(None, col, _context("" if col == "$" else col), found)
+                    yield CellBatch(None, col, _context("" if col == "$" else col), found,
+                                    written=self._place_in_record)
                 pending.clear()
         except SourceError as exc:
             self.faults.append(exc.reason)
@@ -159,7 +209,7 @@ class JsonReader(JsonLinesReader):
                     del line
                     break
             if parts:
-                data = b"".join(parts)
+                self._data = data = b"".join(parts)
                 try:
                     obj = json.loads(data)
                 except ValueError as exc:
