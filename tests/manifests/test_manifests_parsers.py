@@ -158,3 +158,65 @@ def test_non_manifests_stay_data():
     assert detect_kind(str(FIX / "other/app.json")) == "json"
     assert detect_kind(str(FIX / "other/config.json")) == "json"
     assert detect_kind(str(FIX / "harmony/entry/src/main/resources/base/element/string.json")) == "json"
+
+
+def test_axml_with_a_tampered_namespace_string_still_declares(tmp_path):
+    # Android resolves android:name by its resource id (0x01010003), not by the namespace string: a
+    # packer that rewrites the string hides nothing from the device, so it must hide nothing from piscan
+    from manifests_axml import ANDROID_NS
+
+    axml = manifest_axml("com.example.ns", [("uses-permission", "android.permission.READ_CONTACTS", None),
+                                            ("uses-permission", "android.permission.CAMERA", 28)])
+    fake = "http://schemas.android.com/apk/res/andr0id"
+    tampered = axml.replace(ANDROID_NS.encode("utf-16-le"), fake.encode("utf-16-le"))
+    assert tampered != axml
+    want = [(d.permission, d.extra.get("max_sdk_version")) for d in android.parse(axml).declarations]
+    got = [(d.permission, d.extra.get("max_sdk_version")) for d in android.parse(tampered).declarations]
+    assert got == want == [("android.permission.READ_CONTACTS", None), ("android.permission.CAMERA", "28")]
+
+
+def test_manifests_and_packages_inside_a_zip_are_read_as_manifests(tmp_path):
+    """A zipped source tree or an .apks bundle: each manifest member is read by its manifest reader, as the
+    same files in a folder are, with the string resources beside them (they were scanned as plain text)."""
+    import shutil
+
+    tree = tmp_path / "tree"
+    for rel in ("android/shop", "ios/Shop", "wechat/mp1", "harmony/entry"):
+        shutil.copytree(FIX / rel, tree / rel)
+    axml = manifest_axml("com.example.split", [("uses-permission", "android.permission.READ_CONTACTS", None)])
+    write_apk(tmp_path / "base-master.apk", axml)
+    bundle = tree / "app.apks"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.write(tmp_path / "base-master.apk", "splits/base-master.apk")
+    folder = _scan(tree)
+    archive = tmp_path / "tree.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(tree.rglob("*")):
+            if p.is_file():
+                zf.write(p, p.relative_to(tree).as_posix())
+    zipped = _scan(archive)
+    assert not zipped.errors
+
+    def summary(r, strip):
+        return sorted((f.path.replace(strip, "", 1), f.rule_id, f.permission, f.line) for f in r.findings)
+
+    want = summary(folder, "")
+    assert any(p == "app.apks!splits/base-master.apk" and perm == "android.permission.READ_CONTACTS"
+               for p, _, perm, _ in want)
+    assert summary(zipped, f"{archive}!") == want
+    kinds = {i["path"].split("!")[-1].rsplit("/", 1)[-1]: i["type"] for i in zipped.inputs}
+    assert kinds["AndroidManifest.xml"] == "android-manifest" and kinds["app.json"] == "wechat-app"
+    assert kinds["base-master.apk"] == "apk"
+
+
+def test_a_padded_manifest_is_still_a_manifest(tmp_path):
+    # past the sniffing size a mini-program app.json stayed plain JSON: no finding, no error
+    body = '{"pages": ["pages/index/index"], "requiredPrivateInfos": ["getLocation"], "pad": "%s"}'
+    for size, errors in ((3 << 20, 0), (9 << 20, 1)):  # over the 8 MB manifest limit: a scan error
+        d = tmp_path / str(size)
+        d.mkdir()
+        (d / "app.json").write_text(body % ("x" * size), encoding="utf-8")
+        assert detect_kind(str(d / "app.json")) == "wechat-app"
+        r = _scan(d / "app.json")
+        assert len(r.errors) == errors
+        assert any(f.permission == "getLocation" for f in r.findings) == (not errors)

@@ -25,7 +25,7 @@ from piscan.sources.compressed import (
     open_decompressed,
     sniff_compression,
 )
-from piscan.sources.manifests.detect import MANIFEST_KINDS, detect_manifest_kind
+from piscan.sources.manifests.detect import MANIFEST_KINDS, detect_manifest_kind, may_be_manifest
 
 if TYPE_CHECKING:  # zipfile loads with the first zip archive (a log scan never needs it)
     import zipfile
@@ -281,6 +281,33 @@ _PACKAGES = (".apk", ".ipa", ".hap", ".jar", ".war", ".aar")
 MAX_ZIP_DEPTH = 3
 
 
+def _member_as_file(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display_path: str,
+                    options: dict[str, Any] | None, max_bytes: int | None) -> Iterator[Reader]:
+    """The readers of zip member ``info`` copied to a private temporary file of the same name (deleted
+    once they are read), with the files its manifest reader reads beside it (string resources); past
+    ``--max-file-size`` one byte more is copied, so the reader reports it."""
+    import tempfile
+
+    from piscan.sources.manifests.detect import companions
+
+    folder = info.filename.rsplit("/", 1)[0] + "/" if "/" in info.filename else ""
+    with tempfile.TemporaryDirectory(prefix="piscan-zip-") as tmp:
+        local = os.path.join(tmp, info.filename[len(folder):] or "member")
+        for name, dest in [(info.filename, local), *((c, os.path.join(tmp, *c[len(folder):].split("/")))
+                                                      for c in companions(info.filename, zf.namelist()))]:
+            member = zf.getinfo(name)
+            try:
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                with zf.open(member) as src, open(dest, "wb") as out:
+                    left = member.file_size if max_bytes is None else min(member.file_size, max_bytes + 1)
+                    while left > 0 and (block := src.read(min(left, 1 << 20))):
+                        out.write(block)
+                        left -= len(block)
+            except (OSError, EOFError, ValueError) as exc:
+                raise SourceError(f"cannot read zip member {name}: {exc}") from None
+        yield from open_readers(local, display_path, None, options, max_bytes)
+
+
 def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_override: str | None,
                  options: dict[str, Any] | None, depth: int, max_bytes: int | None = None) -> Iterator[Reader]:
     import shutil
@@ -322,6 +349,11 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
                     head = fh.read(65536)
         except (OSError, zipfile.BadZipFile, EOFError, ValueError) as exc:
             raise SourceError(f"cannot read zip member {info.filename}: {exc}") from None
+        if type_override is None and comp in (None, "zip") and may_be_manifest(name):
+            # an app manifest or package in the zip (a source tree, an .apks bundle): judged by its name and
+            # content as a file is, so it goes to the manifest readers, which read files
+            yield from _member_as_file(zf, info, f"{display_path}!{info.filename}", options, max_bytes)
+            continue
         if type_override is None and depth + 1 < MAX_ZIP_DEPTH and is_tar(head):
             from piscan.sources.tar_archive import tar_readers
 

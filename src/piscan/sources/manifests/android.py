@@ -120,6 +120,18 @@ def is_axml(data: bytes) -> bool:
     return data[:4] == b"\x03\x00\x08\x00"
 
 
+def _framework_attribute(axml: object, i: int) -> bool:
+    """Whether attribute ``i`` of the current AXML element has a framework resource id (``android:name``
+    is 0x01010003). androguard keeps the ids in ``m_resourceIDs``, indexed like the attribute names."""
+    try:
+        offset = axml._get_attribute_offset(i)  # type: ignore[attr-defined]
+        name = axml.m_attributes[offset + 1]  # type: ignore[attr-defined]  # (ATTRIBUTE_IX_NAME)
+        ids = axml.m_resourceIDs  # type: ignore[attr-defined]
+        return bool(0 <= name < len(ids) and ids[name] >> 16 == 0x0101)
+    except (AttributeError, IndexError, TypeError):  # another androguard: the namespace string decides
+        return False
+
+
 def parse_axml(data: bytes) -> Manifest:
     """Parse a binary AXML ``AndroidManifest.xml`` (as found in APKs)."""
     from loguru import logger
@@ -142,7 +154,9 @@ def parse_axml(data: bytes) -> Manifest:
             if event == START_TAG:
                 attrs: dict[tuple[str, str], str] = {}
                 for i in range(axml.getAttributeCount()):
-                    ns = axml.getAttributeNamespace(i) or ""
+                    # Android resolves attributes by resource id: a framework attribute (0x0101xxxx) is an
+                    # android: one whatever namespace string the file names (a tampered one hides nothing)
+                    ns = ANDROID_NS if _framework_attribute(axml, i) else axml.getAttributeNamespace(i) or ""
                     value = str(axml.getAttributeValue(i) or "")
                     if not value and axml.getAttributeValueType(i) in (0x10, 0x11):  # TYPE_INT_DEC/HEX
                         value = str(axml.getAttributeValueData(i))
