@@ -373,3 +373,55 @@ def test_values_after_byte_escapes_in_nginx_logs(engine):
     assert [(h.entity, line[h.start:h.end], h.attributes.get("context")) for h in hits] == [
         ("CN_MOBILE_PHONE", PHONE, "line"), ("CN_RESIDENT_ID", ID, None),
         ("CN_MOBILE_PHONE", PHONE[:-1] + "9", "line")]
+
+
+# Found by an independent evaluation on 26 generated log formats (gateway, Spring/MyBatis, Dubbo, ELK, IIS,
+# MySQL general log, PHP, Go, …): each line is one failure pattern it reported.
+@pytest.mark.parametrize("text,want", [
+    # a key of its own between a negative word and the value: "Id" of selectById labels nothing here
+    ("c.e.u.mapper.UserMapper.selectById : ==> Parameters: 15965368764(String)",
+     [("CN_MOBILE_PHONE", "15965368764", False)]),
+    # a SQL column list labels VALUES by position, not the nearest column name (create_time)
+    ("Query\tINSERT INTO `t_user` (`mobile`, `id_card`, `create_time`) VALUES ('17545502443', "
+     "'320382197210021350', '2024-03-17 05:37:25')",
+     [("CN_MOBILE_PHONE", "17545502443", False), ("CN_RESIDENT_ID", "320382197210021350", False)]),
+    # full-width digits written as escapes
+    ("GET /api/v1/user?loginName=" + "".join(f"%EF%BC%9{d}" for d in "18226455606") + " HTTP/1.1",
+     [("CN_MOBILE_PHONE", "".join(f"%EF%BC%9{d}" for d in "18226455606"), False)]),
+    ("x mobile=" + "".join(f"\\uff1{d}" for d in "13812345678"),
+     [("CN_MOBILE_PHONE", "".join(f"\\uff1{d}" for d in "13812345678"), False)]),
+    ("x mobile=" + "".join(f"\\xEF\\xBC\\x9{d}" for d in "13812345678") + " ok",
+     [("CN_MOBILE_PHONE", "".join(f"\\xEF\\xBC\\x9{d}" for d in "13812345678"), False)]),
+    # masked values in a form-encoded query string ("+" is a space)
+    ("GET /api/member?bankCardNo=6216+****+****+2157&mobile=185+****+1834 HTTP/1.1",
+     [("CN_BANK_CARD", "6216+****+****+2157", True), ("CN_MOBILE_PHONE", "185+****+1834", True)]),
+    # a legacy 15-digit ID with a real county code and birth date stands without a context word …
+    ("certificateNo=132429500224461&_t=1711289042907", [("CN_RESIDENT_ID", "132429500224461", False)]),
+    ("[{\"a\": \"132429500224461\"}]", [("CN_RESIDENT_ID", "132429500224461", False)]),
+    # … but not a thread id (Apache's pthread_t: a "1907" birth date, after "tid")
+    ("[Mon Mar 18 03:30:48.375935 2024] [authz_core:error] [pid 40599:tid 140524070302933] AH00051", []),
+    # a 16-digit card followed by an HTTP status is the 16-digit card; a 19-digit grouped card stays whole
+    ("GET /api/u?cardNo=6222 0202 0011 2230 200", [("CN_BANK_CARD", "6222 0202 0011 2230", False)]),
+    ("卡号 6222 0202 0011 2233 446 ok", [("CN_BANK_CARD", "6222 0202 0011 2233 446", False)]),
+    # memory sizes in bytes are no phones
+    ("2024-03-30 09:15:09.6354|ERROR|MyApp|GC heap 17179869184 bytes", []),
+    ("mem_limit=16106127360", []),
+    # a Gansu ID with a typo in its check digit is no bank card; payment numbers are no cards
+    ('{"orderNo": "20240330092233663266", "idCard": "621227195704076264"}', []),
+    ("UPDATE t_pay SET pay_no='624158393317637797', amount=14816.77 WHERE id=1", []),
+    ("param=UserRegisterReq{settleAccount=6217996911782887994, officeTel=021-68131242}",
+     [("CN_BANK_CARD", "6217996911782887994", False)]),
+])
+def test_independent_evaluation_patterns(text, want):
+    assert found(text) == want
+    hits = DET.scan_chunk(text.encode() + b"\n")
+    for h in hits:
+        assert text[h.start:h.end] == h.value
+
+
+def test_a_positive_word_in_the_text_outranks_a_negative_key():
+    # a Logstash "stack_trace" field: "trace" names the field, 手机号码 names the value
+    text = "com.example.BizException: 手机号码 17536755134 已绑定其他账户"
+    hits = DET.scan_text(text, context=("stack_trace",))
+    assert [(h.entity, h.value) for h in hits] == [("CN_MOBILE_PHONE", "17536755134")]
+    assert not DET.scan_text("17536755134", context=("trace_id",))  # the key alone still decides

@@ -25,8 +25,16 @@ from typing import Any, Final
 # the word or after its ``=``/``:``, followed by a field separator. A digit that is part of the key itself
 # (``"orderNo0": "6215…"``) does not count.
 _OTHER_VALUE: Final = re.compile(
-    r"^[\w-]*[0-9][\w-]*[\s,;&|，；、]"
-    r"|[=:：][\s\"']*[^\s\"',;&|，；、]*[0-9][^\s\"',;&|，；、]*[\s\"',;&|，；、]")
+    r"^[\w-]*[0-9][\w-]*[\s,;&|，；、。]"
+    r"|[=:：][\s\"']*[^\s\"',;&|，；、。]*[0-9][^\s\"',;&|，；、。]*[\s\"',;&|，；、。]")
+
+
+# A key of its own between a negative word and the value: a word of three or more letters (or two CJK
+# characters) right before its ``:``/``=`` (``Parameters:``, ``"remark": ``, ``姓名：``).
+# A SQL ``VALUES (`` counts too: the column list before it labels the values by position, not the nearest
+# column name (``(`mobile`, `create_time`) VALUES ('138…', …)``).
+_OTHER_KEY: Final = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]{2,}|[\u4e00-\u9fff]{2,})[\"'`]?\s*[:=：]"
+                               r"|\b[Vv][Aa][Ll][Uu][Ee][Ss]\s*\(")
 
 
 def _ascii_lower(ch: str) -> bool:
@@ -169,10 +177,11 @@ class ContextMatcher:
         (0 for column context) lets the detector choose between overlapping readings of one value (a
         masked 18-character value next to ``card_no=`` is a card even if ``实名`` appears further away).
         """
+        column = None
         if structured:
-            verdict = self._column(tuple(structured))
-            if verdict is not None:
-                return verdict
+            column = self._column(tuple(structured))
+            if column is not None and column[0] > 0:
+                return column
         left = text[max(0, start - self.before):start]
         low = left.lower()  # both word sets search it
         p = self.positive.find_last(left, low) if self.positive else None
@@ -181,9 +190,16 @@ class ContextMatcher:
             q = self.positive.find_first(right)
             if q is not None and (p is None or q < p):
                 p = q
+        if column is not None:  # a negative column (key): only a positive word in the text itself outranks it
+            # (``"stack_trace": "…手机号码 138…"``: the key names the field, the words in it name the value)
+            return (self.boost, "line", p) if p is not None else column
         n = self.negative.find_last(left, low) if self.negative else None
-        if n is not None and n and _OTHER_VALUE.search(left[len(left) - n:]):
-            n = None  # the negative word labels another value (``订单号2023… 张三 138…``), not this one
+        if n is not None and n:
+            between = left[len(left) - n:]
+            if _OTHER_VALUE.search(between) or _OTHER_KEY.search(between):
+                # the negative word labels another value (``订单号2023… 张三 138…``), or another key stands
+                # between it and this value (``selectById : ==> Parameters: 159…``): not this one
+                n = None
         if p is not None and (n is None or p < n):
             return self.boost, "line", p
         if n is not None:

@@ -39,6 +39,10 @@ GENERIC_PREFILTERS: tuple[bytes, ...] = (
     # a value right after a twice-encoded character (a URL in another URL's query string, encoded again:
     # ``%253Fmobile%253D138…``): the escape before it ends in a hex digit, no boundary for the rules
     rb"%25[2-9A-Fa-f][0-9A-Fa-f][0-9]",
+    # three escaped full-width digits: percent-encoded, JSON \uFF1x, nginx \xEF\xBC\x9x
+    rb"(?:%[Ee][Ff]%[Bb][Cc]%9[0-9]){3}",
+    rb"(?:\\u[Ff][Ff]1[0-9]){3}",
+    rb"(?:\\x[Ee][Ff]\\x[Bb][Cc]\\x9[0-9]){3}",
     rb"[0-9](?:%2[Aa3]){2}",  # masked value with percent-encoded stars or hashes (138%2A%2A%2A%2A5678)
     # masks other than "*" (138xxxx5678, 6222 #### …, 138••••5678, 138＊＊＊＊5678): the rule bodies keep
     # only "*" in their mask classes for the prefilter (x/X are common letters and made it 40% slower;

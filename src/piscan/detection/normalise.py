@@ -42,7 +42,7 @@ _ESCAPES: Final = re.compile(r"[\\%\x1b](?:(?<=\\)(?:u001[bB]\[[0-9;?]{0,16}[A-Z
                              r"|u[0-9a-fA-F]{4}(?:\\u(?!001[bB]\[)[0-9a-fA-F]{4})*|[nrtbf]"
                              r"|x[0-9a-fA-F]{2}(?:\\x[0-9a-fA-F]{2})*)"
                              r"|(?<=%)" + _PCT + r"(?:%" + _PCT + r")*|(?<=\x1b)\[[0-9;?]{0,16}[A-Za-z])")
-_FORM_PLUS: Final = re.compile(r"\+(?<=[0-9]\+)(?=[0-9])")  # literal first: a fast scan
+_FORM_PLUS: Final = re.compile(r"\+(?<=[0-9*]\+)(?=[0-9*])")  # literal first: a fast scan (masks too: 185+****+1834)
 _SIMPLE: Final = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
 _SURROGATE: Final = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")  # (mypyc takes no surrogate literal)
 
@@ -164,6 +164,11 @@ def normalise(line: str, fullwidth: bool = True) -> tuple[str, OffsetMap | None]
         pieces: list[tuple[str, int]] | None = [] if uniform else _decode_run(run)
         if pieces is None:
             continue
+        # an escaped full-width form (%EF%BC%91, \uff11, \xEF\xBC\x91) maps to ASCII as a written one does
+        if uniform and _HAS_FULLWIDTH.search(uniform) is not None:
+            uniform = uniform.translate(_FULLWIDTH_TABLE)
+        elif pieces and any(_HAS_FULLWIDTH.match(ch) is not None for ch, _ in pieces):
+            pieces = [(ch.translate(_FULLWIDTH_TABLE), n) for ch, n in pieces]
         if m.start() > pos:  # the plain stretch before the run
             parts.append(line_t[pos:m.start()])
             view_at.append(vpos)

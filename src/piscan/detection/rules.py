@@ -130,13 +130,14 @@ MACROS = {"bin4": _macro_bin4, "id_province": _macro_id_province,
           "id_province_foreigner": _macro_id_province_foreigner}
 
 
-# A negative look-ahead without nested groups, ``(?!-[0-9])``: the one look-around a body may hold (see
-# rules/README.md); the prefilter's engines have none, so its body drops them and may over-report.
-_LOOKAHEAD = re.compile(r"\(\?!(?:[^()\\]|\\.)*\)")
+# A look-ahead without nested groups, ``(?!-[0-9])`` or ``(?= [0-9]{1,3}\b)``: the one look-around a body
+# may hold (see rules/README.md); the prefilter's engines have none, so its body drops them and may
+# over-report.
+_LOOKAHEAD = re.compile(r"\(\?[!=](?:[^()\\]|\\.)*\)")
 
 
 def prefilter_body(body: str) -> str:
-    """``body`` for the byte prefilter: macros expanded for it, negative look-aheads removed (stage 2,
+    """``body`` for the byte prefilter: macros expanded for it, look-aheads removed (stage 2,
     which runs the full body, is authoritative; the prefilter only has to report a superset).
 
     >>> prefilter_body("1[3-9][0-9]-[0-9]{4}-[0-9]{4}(?!-[0-9])")

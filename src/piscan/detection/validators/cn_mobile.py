@@ -98,6 +98,11 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
     if written > 11:  # written with a country prefix: a phone, not an id
         delta += float(params.get("prefix_bonus", 0.1))
         attrs["country_prefix"] = True
+    elif int(number) % 1048576 == 0:
+        # a whole number of MiB in bytes (GC heap 17179869184 bytes, a 13-19 GiB memory limit); one phone
+        # number in a million is such a multiple
+        delta -= float(params.get("byte_size_penalty", 0.3))
+        attrs["byte_size_like"] = True
     return Verdict(normalised=number, score_delta=delta, attributes=attrs)
 
 

@@ -351,6 +351,12 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
 
         if luhn.is_valid(number):
             delta -= float(params.get("imei_like_penalty", 0.1))
+        elif (status in ("current", "abolished")
+              and 1900 + int(number[6:8]) >= int(params.get("legacy_bonus_from_year", 1920))):
+            # a county code ever published and a birth date of a person alive when 15-digit IDs were issued
+            # (1984-1999): about one random 15-digit number in 10,000 has both (and no IMEI's check digit),
+            # so such a value stands without a context word
+            delta += float(params.get("legacy_county_bonus", 0.0))
     return Verdict(normalised=normalised, score_delta=delta, attributes=attrs)
 
 
