@@ -6,7 +6,8 @@ and must stay stable: later stages (risk, reports, baselines, signing) key on th
 
 Field notes
 -----------
-``path``      path relative to the scanned root when a folder was given, else as given on the command line;
+``path``      path relative to the scanned root when one folder was given, else as given on the command line
+              (with several targets, a folder's files under the folder as given: ``a/app.log``, ``b/app.log``);
               for live databases the URL without credentials.
 ``line``      1-based line number in the decoded, decompressed text (lines split on LF); ``None`` where
               lines have no meaning (a live database cell).

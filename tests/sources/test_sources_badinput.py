@@ -342,3 +342,23 @@ def test_undecodable_bytes_in_gb18030_and_utf16_are_reported(tmp_path):
     r = scan(u16)
     assert [e.reason for e in r.errors] == [text_mod.invalid_utf8_reason(3, "utf-16")]
     assert len(r.findings) == 2
+
+
+def test_several_folders_keep_their_files_apart(tmp_path, monkeypatch):
+    """Two scanned folders holding a file of the same name: two files, two assets (a single folder keeps
+    paths relative to it). They were both ``app.log``, merged into one asset."""
+    from piscan.scanner import Scanner, ScanOptions
+
+    for name, phone in (("a", "13812345678"), ("b", "13912345678")):
+        (tmp_path / name / "logs").mkdir(parents=True)
+        (tmp_path / name / "logs" / "app.log").write_text(f"手机 {phone}\n", encoding="utf-8")
+        (tmp_path / name / "logs" / "gone.log").symlink_to(tmp_path / "missing")
+    monkeypatch.chdir(tmp_path)
+    r = Scanner(ScanOptions(jobs=1)).scan(["a", "./b/"])
+    assert sorted(f.path for f in r.findings) == ["a/logs/app.log", "b/logs/app.log"]
+    assert sorted(a["path"] for a in r.assets) == ["a/logs/app.log", "b/logs/app.log"]
+    assert sorted(e.path for e in r.errors) == ["a/logs/gone.log", "b/logs/gone.log"]
+    one = Scanner(ScanOptions(jobs=1)).scan(["a"])
+    assert [f.path for f in one.findings] == ["logs/app.log"]
+    mixed = Scanner(ScanOptions(jobs=1)).scan(["a", "b/logs/app.log"])
+    assert sorted(f.path for f in mixed.findings) == ["a/logs/app.log", "b/logs/app.log"]

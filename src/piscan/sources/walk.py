@@ -51,12 +51,16 @@ def iter_targets(targets: Sequence[str], errors: list[ScanError],
                  opts: WalkOptions | None = None) -> Iterator[tuple[str, str]]:
     """Yield (filesystem path or URL, display path) for every input under the targets, in sorted order."""
     opts = opts or WalkOptions()
+    several = len(targets) > 1
     for target in targets:
         if is_url(target):
             yield target, target
             continue
         if os.path.isdir(target):
-            yield from _walk_dir(target, errors, opts)
+            # one folder: paths relative to it; several targets: a folder's files under the folder as given
+            # (``a/app.log`` and ``b/app.log`` are two files, not one asset)
+            prefix = root_label(target) if several else ""
+            yield from _walk_dir(target, errors, opts, f"{prefix}/" if prefix else "")
         elif os.path.lexists(target) and not os.path.exists(target):
             errors.append(ScanError(target, "broken symbolic link"))
         elif os.path.exists(target):
@@ -81,7 +85,20 @@ def _size_ok(path: str, display: str, errors: list[ScanError], opts: WalkOptions
     return True
 
 
-def _walk_dir(root: str, errors: list[ScanError], opts: WalkOptions) -> Iterator[tuple[str, str]]:
+def root_label(target: str) -> str:
+    """How a scanned folder prefixes its files' paths when several targets are scanned: the folder as
+    given, normalised (``./logs/`` is ``logs``; the current folder, ``.``, adds nothing).
+
+    >>> root_label("./logs/"), root_label("."), root_label("/srv/app")
+    ('logs', '', '/srv/app')
+    """
+    label = os.path.normpath(target).replace(os.sep, "/")
+    return "" if label == "." else label
+
+
+def _walk_dir(root: str, errors: list[ScanError], opts: WalkOptions, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """``(path, display)`` of the files under ``root``; ``display`` is ``prefix`` and the path relative to
+    ``root``, which globs and ``.gitignore`` patterns match without the prefix."""
     seen: set[tuple[int, int]] = set()
     specs: list[tuple[str, object]] = []  # (relative dir, pathspec) of .gitignore files in scope
 
@@ -94,21 +111,24 @@ def _walk_dir(root: str, errors: list[ScanError], opts: WalkOptions) -> Iterator
                 return True
         return False
 
+    def shown(rel: str) -> str:
+        return prefix + rel if rel else prefix.rstrip("/") or "."
+
     def walk(dirpath: str, rel: str) -> Iterator[tuple[str, str]]:
         try:
             st = os.stat(dirpath)
         except OSError as exc:
-            errors.append(ScanError(rel or ".", f"cannot stat directory: {exc.strerror}"))
+            errors.append(ScanError(shown(rel), f"cannot stat directory: {exc.strerror}"))
             return
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            errors.append(ScanError(rel or ".", "symbolic link loop (directory already visited), skipped"))
+            errors.append(ScanError(shown(rel), "symbolic link loop (directory already visited), skipped"))
             return
         seen.add(key)
         try:
             entries = sorted(os.scandir(dirpath), key=lambda e: e.name)
         except OSError as exc:
-            errors.append(ScanError(rel or ".", f"cannot list directory: {exc.strerror}"))
+            errors.append(ScanError(shown(rel), f"cannot list directory: {exc.strerror}"))
             return
         if any(e.name == "toc.dat" for e in entries) and _pg_directory_archive(os.path.join(dirpath, "toc.dat")):
             # a pg_dump -Fd archive: its toc.dat reads the data files beside it, attributed to tables
@@ -138,15 +158,15 @@ def _walk_dir(root: str, errors: list[ScanError], opts: WalkOptions) -> Iterator
                     yield from walk(e.path, erel)
                     continue
                 if e.is_symlink() and not os.path.exists(e.path):
-                    errors.append(ScanError(erel, "broken symbolic link"))
+                    errors.append(ScanError(prefix + erel, "broken symbolic link"))
                     continue
                 if opts.include and not _match(erel, opts.include):
                     continue
                 if not os.access(e.path, os.R_OK):
-                    errors.append(ScanError(erel, "permission denied"))
+                    errors.append(ScanError(prefix + erel, "permission denied"))
                     continue
-                if _size_ok(e.path, erel, errors, opts):
-                    yield e.path, erel
+                if _size_ok(e.path, prefix + erel, errors, opts):
+                    yield e.path, prefix + erel
         finally:
             if pushed:
                 specs.pop()
