@@ -224,3 +224,16 @@ def test_cli_errors_are_one_line(tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr and "not a readable JSON report" in r.stderr
     r = cli("scan", str(GOLDEN_LOG), "--format", "json", "--format", "md")
     assert r.returncode == 2 and "--output" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_sarif_manifest_results_name_their_permission():
+    # an APK's findings have no line: without the permission in the message a dozen alerts look alike
+    manifest = REPO / "tests" / "manifests" / "fixtures" / "android" / "shop" / "app" / "src" / "main" / \
+        "AndroidManifest.xml"
+    doc = scan_doc(manifest)
+    perms = [f for f in doc["findings"] if f.get("permission")]
+    assert len(perms) >= 3
+    results = sarif_build(doc)["runs"][0]["results"]
+    by_text = [r["message"]["text"] for r in results if r["ruleId"].startswith("APP-")]
+    for f in perms:
+        assert any(f"`{f['permission']}`" in t for t in by_text), f["permission"]

@@ -109,7 +109,9 @@ def build(doc: dict[str, Any], *, max_results: int = GITHUB_SHOWN_RESULTS,
         risk = f.get("risk") or {}
         level = level_of(f)
         state = "masked" if f.get("masked") else "full"
-        msg = (f"{entity_label(f['entity_type'], 'en')} ({f['entity_type']}, {state}): risk {level}"
+        # a manifest finding names its permission: an APK's dozen findings without lines are otherwise alike
+        what = f" `{f['permission']}`" if f.get("permission") else ""
+        msg = (f"{entity_label(f['entity_type'], 'en')}{what} ({f['entity_type']}, {state}): risk {level}"
                f" [{risk.get('rule_id', '-')}, {risk.get('dimension', '-')}]. "
                f"{risk.get('reason', '')}").strip()
         loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": _uri(f["path"]),
