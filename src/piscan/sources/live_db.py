@@ -56,7 +56,12 @@ def _password(url: str) -> str | None:
 def _scannable(coltype: Any) -> bool:
     from sqlalchemy import types as st
 
+    base = getattr(coltype, "data_type", None)  # a PostgreSQL DOMAIN (CREATE DOMAIN phone_t AS varchar)
+    if base is not None and not isinstance(coltype, st.String | st.JSON | st.NullType | st.Enum):
+        return _scannable(base)
     if isinstance(coltype, st.String | st.JSON | st.NullType | st.Enum):
+        return True
+    if isinstance(coltype, st.Double):  # DOUBLE / float8 hold any 11-19 digit number up to 2**53 exactly
         return True
     # BLOB, VARBINARY, BINARY, bytea (all derive from the private _Binary): a dump of the table shows their bytes
     # and its reader finds the PI in them, so a live scan reads them too (decoded as UTF-8, like the dump)
@@ -70,6 +75,25 @@ def _scannable(coltype: Any) -> bool:
         prec, scale = getattr(coltype, "precision", None), getattr(coltype, "scale", None)
         return (prec is None or prec >= 11) and not scale
     return False
+
+
+def _pg_table_kinds(conn: Any) -> dict[tuple[str, str], str]:
+    """PostgreSQL tables whose rows a plain ``SELECT`` mixes with other tables': ``"partitioned"`` (a
+    declaratively partitioned table: its partitions hold the rows) and ``"parent"`` (others inherit from
+    it: ``SELECT`` also returns theirs)."""
+    import sqlalchemy as sa
+
+    rows = conn.execute(sa.text(
+        "SELECT n.nspname, c.relname, c.relkind::text, "
+        "EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhparent = c.oid) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')"))
+    out: dict[tuple[str, str], str] = {}
+    for schema, name, kind, parent in rows:
+        if kind == "p":
+            out[(schema, name)] = "partitioned"
+        elif parent:
+            out[(schema, name)] = "parent"
+    return out
 
 
 def _same(name: str) -> str:
@@ -164,13 +188,17 @@ class LiveDbReader(Reader):
                         schemas = [s for s in insp.get_schema_names() if s not in _SYSTEM_SCHEMAS
                                    and not s.startswith("pg_temp") and not s.startswith("pg_toast")]
                     tables = {schema: sorted(insp.get_table_names(schema=schema)) for schema in schemas}
+                    kinds = _pg_table_kinds(conn) if backend == "postgresql" else {}
                 except Exception as exc:  # a damaged SQLite file ("file is not a database"), no privilege
                     raise SourceError(f"cannot list tables: {self._clean(exc)}") from None
                 for schema in sorted(schemas, key=lambda s: s or ""):
                     for tname in tables[schema]:
                         display = tname if schema is None else f"{schema}.{tname}"
+                        kind = kinds.get((schema, tname))
+                        if kind == "partitioned":  # its rows are its partitions', scanned as tables of their own
+                            continue
                         try:
-                            yield from self._table(conn, insp, schema, tname, display)
+                            yield from self._table(conn, insp, schema, tname, display, only=kind == "parent")
                         except Exception as exc:
                             conn.rollback()
                             self.faults.append(f"table {display}: {self._clean(exc)}")
@@ -179,11 +207,16 @@ class LiveDbReader(Reader):
         if self.faults:
             raise SourceError("; ".join(self.faults[:5]))
 
-    def _table(self, conn, insp, schema: str | None, tname: str, display: str) -> Iterator[Cell]:
+    def _table(self, conn, insp, schema: str | None, tname: str, display: str, only: bool = False
+               ) -> Iterator[Cell]:
+        """The cells of one table; ``only``: a PostgreSQL table that others inherit from, read without
+        their rows (``FROM ONLY``: each child is a table of its own, as a dump writes it)."""
         import sqlalchemy as sa
+        from sqlalchemy import types as st
 
         cols = insp.get_columns(tname, schema=schema)
         fix = _reflected_name(conn.dialect.name)
+        types = {fix(c["name"]): c["type"] for c in cols}
         # SQLite types are only affinities: an INTEGER is 64-bit and any column can hold text, so every column
         # is read (untyped, as stored), as its .dump shows it
         scan = [fix(c["name"]) for c in cols if conn.dialect.name == "sqlite" or _scannable(c["type"])]
@@ -191,8 +224,28 @@ class LiveDbReader(Reader):
             return
         pk = [fix(n) for n in insp.get_pk_constraint(tname, schema=schema).get("constrained_columns") or []]
         names = list(dict.fromkeys([*pk, *scan]))
-        tbl = sa.table(tname, *[sa.column(n) for n in names], schema=schema)
-        q = sa.select(*[tbl.c[n] for n in names]).order_by(*[tbl.c[n] for n in (pk or scan)])
+        postgres = conn.dialect.name == "postgresql"
+        if only:
+            prep = conn.dialect.identifier_preparer
+            source: Any = sa.text(f"ONLY {prep.quote_schema(schema)}.{prep.quote(tname)}" if schema
+                                  else f"ONLY {prep.quote(tname)}")
+            column: Callable[[str], Any] = sa.column
+        else:
+            tbl = sa.table(tname, *[sa.column(n) for n in names], schema=schema)
+            source, column = tbl, lambda n: tbl.c[n]
+
+        def unsortable(n: str) -> bool:  # json, xml (reflected untyped), arrays: PostgreSQL cannot order them
+            return postgres and isinstance(types.get(n), st.JSON | st.NullType | st.ARRAY)
+
+        def selected(n: str) -> Any:
+            # PostgreSQL json as its text: the driver's dict would drop a duplicate key and the escapes as written
+            t = types.get(n)
+            if postgres and isinstance(t, st.JSON) and type(t).__name__ != "JSONB":
+                return sa.cast(column(n), sa.Text).label(n)
+            return column(n)
+
+        order = [sa.cast(column(n), sa.Text) if unsortable(n) else column(n) for n in (pk or scan)]
+        q = sa.select(*[selected(n) for n in names]).select_from(source).order_by(*order)
         if self.sample is not None:
             q = q.limit(self.sample)
         self.tables += 1
@@ -214,6 +267,8 @@ class LiveDbReader(Reader):
                     text = json.dumps(v, ensure_ascii=False, default=str)  # numeric[] items are Decimals
                 elif isinstance(v, bytes | memoryview):
                     text = bytes(v).decode("utf-8", "replace")
+                elif isinstance(v, float) and v.is_integer() and abs(v) < 1e19:
+                    text = str(int(v))  # a DOUBLE holding 13812345678 reads 13812345678.0; a dump writes it whole
                 else:
                     text = str(v)
                 yield Cell(text, line=None, offset=0, table=display, column=c, row=key, context=(c,))
