@@ -146,6 +146,35 @@ def test_mydumper_folder_takes_columns_from_schema_files(tmp_path, flags):
                           (f"{db}.users", "mobile", "9", phone2), (f"{db}.pay", "memo", "1", card)])
 
 
+@pytest.mark.skipif(not shutil.which("mydumper") or not listening(3306), reason="MariaDB/mydumper unavailable")
+def test_mydumper_binary_names_are_read_as_bytes_not_gb18030(tmp_path):
+    """mydumper declares ``SET NAMES binary`` and writes every value as its bytes: a BLOB's raw bytes beside
+    UTF-8 text made a small file sniff as GB18030, and a GBK table's trail byte 0x5C is escaped as ``\\\\``;
+    either way a decoded character swallowed an escape's backslash and the row's quotes came apart (found
+    by an independent dump review: the rows were lost with a scan error)."""
+    rid, phone, _card, phone2, _ = _values(31)
+    db = "piscan_mydbin"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db} CHARACTER SET utf8mb4;"
+           f"CREATE TABLE {db}.users (id int primary key, remark varchar(50), avatar blob, mobile varchar(20));"
+           f"INSERT INTO {db}.users VALUES (1, '说\"好\"', UNHEX('89504E47B0A1B0A1'), '{phone}'),"
+           f" (2, '正常', NULL, '{phone2}');"
+           f"CREATE TABLE {db}.kehu (id int primary key, addr varchar(50), sfz varchar(18)) CHARSET=gbk;"
+           f"INSERT INTO {db}.kehu VALUES (1, '香港淺水灣', '{rid}');")
+    out = tmp_path / "dump"
+    try:
+        subprocess.run(MYSQL, input=sql, text=True, check=True)
+        subprocess.run(["mydumper", "-h", "127.0.0.1", "-u", "root", "-B", db, "-o", str(out)], check=True,
+                       capture_output=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    assert b"SET NAMES binary" in (out / f"{db}.users.sql").read_bytes()
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(out)])
+    assert not r.errors, r.errors
+    got = sorted((f.table, f.column, f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    assert got == sorted([(f"{db}.users", "mobile", "1", phone), (f"{db}.users", "mobile", "2", phone2),
+                          (f"{db}.kehu", "sfz", "1", rid)])
+
+
 def test_mysql_strings_in_double_quotes(tmp_path):
     """MySQL reads "…" as a string (without ANSI_QUOTES) and mydumper writes every string so: a value with
     spaces was split into several and the row reported ragged."""

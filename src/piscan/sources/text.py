@@ -55,6 +55,28 @@ def sniff_encoding(head: bytes) -> str | None:
     return "utf-8"  # decoded with replacement, reported
 
 
+_DECLARED = re.compile(rb"SET NAMES\s+'?([A-Za-z0-9_]+)|SET client_encoding = '([A-Za-z0-9_]+)'")
+_DECLARED_CODECS = {b"binary": "utf-8", b"utf8": "utf-8", b"utf8mb4": "utf-8", b"utf8mb3": "utf-8",
+                    b"gbk": "gb18030", b"gb2312": "gb18030", b"gb18030": "gb18030"}
+
+
+def declared_encoding(head: bytes) -> str | None:
+    """The encoding a SQL dump declares in its head (``SET NAMES utf8mb4``, pg_dump's ``SET
+    client_encoding = 'GB18030'``), when it is one piscan reads; ``None`` otherwise (sniff it).
+
+    mydumper declares ``SET NAMES binary``: every value is written as its bytes, so a BLOB's raw bytes
+    beside UTF-8 text must not make the file look like GB18030 (a UTF-8 byte then pairs with the
+    ``\\`` of an escape and the row's quotes come apart); binary is read as UTF-8 with replacement.
+
+    >>> declared_encoding(b"/*!40101 SET NAMES binary*/;"), declared_encoding(b"SET client_encoding = 'GBK';")
+    ('utf-8', 'gb18030')
+    """
+    m = _DECLARED.search(head)
+    if m is None:
+        return None
+    return _DECLARED_CODECS.get((m.group(1) or m.group(2)).lower())
+
+
 def gb18030_after_ascii(sample: bytes) -> bool:
     """Whether ``sample`` -- a file's bytes from its first non-ASCII byte on, in a file whose ASCII head
     sniffed as UTF-8 -- is GB18030/GBK text: a Chinese log on a GBK system often starts with kilobytes
@@ -196,7 +218,7 @@ class DecodedStream:
         try:
             base = fh.tell() if plain_file else 0
             head = fh.read(SNIFF)
-            enc = self.encoding or sniff_encoding(head)
+            enc = self.encoding or (None if self.strict else declared_encoding(head)) or sniff_encoding(head)
             if enc is None:
                 if not self.allow_binary:
                     raise SourceError("binary file (NUL bytes in the first 64 KiB), skipped", kind="skipped")
