@@ -90,8 +90,7 @@ class DistinctSet:
             self._take(other)
             return
         if other._set is not None:
-            for v in other._set:
-                self.add(v)
+            self._take(other._set)  # in bulk: the parent merges a worker's set per range of a file
             return
         if self._set is not None:
             self._start_spilling()
