@@ -220,3 +220,15 @@ def test_a_padded_manifest_is_still_a_manifest(tmp_path):
         r = _scan(d / "app.json")
         assert len(r.errors) == errors
         assert any(f.permission == "getLocation" for f in r.findings) == (not errors)
+
+
+def test_forced_apk_type_on_a_zip_reads_one_package(tmp_path):
+    # --type apk on an APK saved as .zip gave one copy of every finding per zip member (24 members: 24x)
+    axml = manifest_axml("com.example.zipped", [("uses-permission", "android.permission.READ_CONTACTS", None)])
+    apk = tmp_path / "app-release.zip"
+    write_apk(apk, axml, {f"res/raw/r{i}.bin": b"x" * 10 for i in range(20)})
+    r = Scanner(ScanOptions(jobs=1, input_type="apk")).scan([str(apk)])
+    assert not r.errors
+    assert [i["type"] for i in r.inputs] == ["apk"]
+    perms = [f.permission for f in r.findings if f.entity_type == "APP_PERMISSION"]
+    assert perms == ["android.permission.READ_CONTACTS"]

@@ -220,7 +220,9 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
         head = b""
     comp = sniff_compression(head)
     # APK and IPA files are zip archives too, but they are app packages read by the manifest readers
-    manifest = detect_manifest_kind(path) if type_override is None else None
+    # (a forced manifest type reads the file itself: --type apk on a zip is one package, not one per member)
+    manifest = (detect_manifest_kind(path) if type_override is None
+                else type_override if type_override in MANIFEST_KINDS else None)
     if comp == "zip" and (type_override == "xlsx" or (type_override is None and _WORKBOOK.search(path))):
         yield open_reader(path, display_path, "xlsx")  # an Excel workbook is a zip, read as one input
         return
