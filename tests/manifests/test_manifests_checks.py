@@ -83,13 +83,19 @@ def test_many_dangerous_threshold():
     ("需要此权限", "generic"), ("为了更好的体验，请允许", "generic"), ("For better experience", "generic"),
     ("", "missing"), ("  ", "missing"), ("相机", "too short"), ("Used to scan QR codes at login", "English"),
     ("App需要访问您的相机", "generic"), ("$(PRODUCT_NAME) needs camera access", "generic"),
+    # vague wordings an independent review found unflagged
+    ("${PRODUCT_NAME}需要您的同意才能访问相机", "generic"), ("请允许访问相册", "generic"), ("需要运动权限", "generic"),
+    ("App需要您的同意,才能访问日历", "generic"), ("是否允许此App使用您的麦克风？", "generic"), ("获取位置", "generic"),
+    ("你的位置信息将用于小程序位置接口的效果展示", "generic"),
 ])
 def test_purpose_issue_flags(text, issue):
     assert issue in purpose_issue(text, load_check_config())
 
 
 @pytest.mark.parametrize("text", ["用于扫描商品条码", "用于拍摄并上传头像，仅在你点击拍照时使用",
-                                  "你的位置信息将用于计算配送距离"])
+                                  "你的位置信息将用于计算配送距离", "请允许访问相册以便上传商品评价图片",
+                                  "需要您的同意才能访问相机，用于扫码登录", "获取位置用于推荐附近门店",
+                                  "需要获取麦克风权限用于语音搜索商品", "是否允许使用相机拍摄身份证照片完成实名认证"])
 def test_purpose_issue_accepts_specific(text):
     assert purpose_issue(text, load_check_config()) is None
 
@@ -142,3 +148,15 @@ def test_cli_app_type_and_listing():
     assert bad.returncode == 2 and "unknown app type" in bad.stderr and "Traceback" not in bad.stderr
     lst = _cli("app-types")
     assert lst.returncode == 0 and len(lst.stdout.strip().splitlines()) == 39 and "地图导航" in lst.stdout
+
+
+def test_oaid_sdk_permissions_are_device_id_collection(tmp_path):
+    # the MSA OAID SDK's permissions signal that the app reads the device's advertising identifier
+    p = tmp_path / "AndroidManifest.xml"
+    p.write_text('<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="a.b">\n'
+                 '  <uses-permission android:name="com.asus.msa.SupplementaryDID.ACCESS"/>\n'
+                 '  <uses-permission android:name="freemme.permission.msa"/>\n</manifest>\n', encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=1)).scan([str(p)])
+    got = sorted((f.rule_id, f.permission, f.line) for f in r.findings)
+    assert ("APP-C09", "com.asus.msa.SupplementaryDID.ACCESS", 2) in got
+    assert ("APP-C09", "freemme.permission.msa", 3) in got
