@@ -150,7 +150,8 @@ def test_wrong_password_and_unreachable_never_leak(tmp_path):
 
 
 @pytest.mark.skipif(not _available("pg_dump"), reason="pg_dump missing")
-def test_postgres_awkward_tables_live_equal_dump(tmp_path):
+@pytest.mark.parametrize("flags", [[], ["--inserts"]])  # --inserts: the INHERITS child's rows have no column list
+def test_postgres_awkward_tables_live_equal_dump(tmp_path, flags):
     """Tables an independent review found the live scan got wrong, against the real pg_dump: no primary
     key with a json/xml column (the whole table was lost: json cannot be ordered), a domain-typed and a
     float8 column (skipped), a partitioned table and an INHERITS parent (rows counted twice), and json
@@ -177,7 +178,8 @@ def test_postgres_awkward_tables_live_equal_dump(tmp_path):
         live = Scanner(ScanOptions(jobs=1, full=True)).scan(["postgresql://postgres@127.0.0.1:5432/test"])
         dump = tmp_path / "pg.sql"
         with open(dump, "wb") as fh:
-            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", s, "test"], stdout=fh, check=True)
+            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", s, *flags, "test"], stdout=fh,
+                           check=True)
         dumped = _scan(str(dump))
     finally:
         subprocess.run([*PSQL, "test", "-c", f"DROP SCHEMA IF EXISTS {s} CASCADE"], check=False)

@@ -200,6 +200,21 @@ def parse_create_table(stmt: str) -> tuple[list[str], list[str], list[str]] | No
     return name, cols, pk
 
 
+_INHERITS = re.compile(r"\)\s*INHERITS\s*\(([^()]*)\)", re.I)
+
+
+def inherited_tables(stmt: str) -> list[list[str]]:
+    """The parents a PostgreSQL ``CREATE TABLE … INHERITS (p1, p2)`` names (qualified name parts each):
+    the child's columns are theirs, then its own, which pg_dump ``--inserts`` rows of the child fill
+    without a column list.
+
+    >>> inherited_tables('CREATE TABLE s.staff (dept text) INHERITS (s.person, "Other");')
+    [['s', 'person'], ['Other']]
+    """
+    m = _INHERITS.search(stmt)
+    return [split_qname(p.strip()) for p in m.group(1).split(",") if p.strip()] if m else []
+
+
 def unescape_mysql(s: str) -> str:
     if s.startswith("_"):
         s = s[min(i for i in (s.find("'"), s.find('"'), len(s)) if i >= 0):]

@@ -44,6 +44,7 @@ from piscan.sources.sql_common import (
     column_list,
     copy_fields,
     decode_hex_literal,
+    inherited_tables,
     mysql_row_values,
     mysql_rows,
     parse_create_table,
@@ -519,12 +520,17 @@ class SqlDumpReader(Reader):
                             self._fault(line_at(pos), "CREATE TABLE not terminated (dump cut?)")
                             return out, n
                         return out, pos
-                    parsed = parse_create_table(self._ddl_text(data[pos:e[0]]))
+                    ddl = self._ddl_text(data[pos:e[0]])
+                    parsed = parse_create_table(ddl)
                     if parsed:
                         parts, cols, pk = parsed
                         name = self._qualified(parts)
                         t = self.tables.setdefault(name, TableInfo(name))
-                        t.columns, t.pk = cols, pk
+                        inherited: list[str] = []
+                        for parent in inherited_tables(ddl) if self.dialect != "mysql" else ():
+                            p = self.tables.get(self._qualified(parent))
+                            inherited += [c for c in (p.columns if p else []) if c not in inherited]
+                        t.columns, t.pk = [*inherited, *(c for c in cols if c not in inherited)], pk
                     pos = e[1]
                     continue
             elif c in b"Uu":
