@@ -216,6 +216,23 @@ def test_mysqldump_of_a_gbk_database_with_chinese_names(tmp_path, flags):
 
 
 @pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
+def test_mysqldump_xml_hex_blob_fields_are_decoded(tmp_path):
+    """``mysqldump --xml --hex-blob`` writes a BLOB as ``<field xsi:type="xs:hexBinary">E7AD…</field>``: its
+    hex digits were scanned as text and the value in it was lost (found by the independent dump review)."""
+    rid, phone, _card, _phone2, _rid2 = _values(34)
+    db = "piscan_xmlhex"
+    sql = (f"DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db};"
+           f"CREATE TABLE {db}.waybill (id int primary key, sign_blob blob, note varbinary(64));"
+           f"INSERT INTO {db}.waybill VALUES (1, '签收人电话:{phone}', '身份证 {rid}'), (2, NULL, 0x00ff);")
+    dump = real_mysqldump(sql, db, tmp_path / "d.xml", ["--xml", "--hex-blob", "--default-character-set=utf8mb4"])
+    assert b'xsi:type="xs:hexBinary"' in dump.read_bytes()
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(dump)])
+    assert not r.errors, r.errors
+    got = sorted((f.column, f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    assert got == sorted([("sign_blob", "1", phone), ("note", "1", rid)])
+
+
+@pytest.mark.skipif(not shutil.which("mysqldump") or not listening(3306), reason="MariaDB/mysqldump unavailable")
 def test_mysqldump_xml_gives_table_column_and_key(tmp_path):
     """``mysqldump --xml``: before, read as plain text (no table, no column)."""
     rid, phone, card, phone2, rid2 = _values(33)

@@ -20,9 +20,11 @@ from xml.parsers import expat
 
 from piscan.detection.detector import may_hold_value
 from piscan.sources.base import SAFE_ROW_KEY, Cell, Reader, SourceError
+from piscan.sources.sql_common import decode_hex_literal
 from piscan.sources.text import DecodedStream, stream_metadata
 
 _NIL = "http://www.w3.org/2001/XMLSchema-instance nil"
+_TYPE = "http://www.w3.org/2001/XMLSchema-instance type"  # xs:hexBinary: a BLOB dumped with --hex-blob
 #: what XML 1.0 forbids but mysqldump --xml writes as it is: the raw bytes of a BLOB (NUL, control bytes,
 #: invalid UTF-8); each becomes U+FFFD before the parser sees it, as the SQL dump reader reads such bytes
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -118,6 +120,7 @@ class _State:
         self.base = 0  # stream offset of the block being parsed
         self.cands: Any = None  # its gated prefilter reports (None: every field is a candidate)
         self.byte_start = 0  # stream offset of the current field's text
+        self.hex = False  # the current field is xs:hexBinary
 
     def block(self, base: int, cands: Any) -> None:
         self.base, self.cands = base, cands
@@ -129,6 +132,7 @@ class _State:
                     self.field = attrs.get("name", "")
                     self.parts = []
                     self.line = self.parser.CurrentLineNumber
+                    self.hex = attrs.get(_TYPE) == "xs:hexBinary"
             elif self.structure is not None and attrs.get("Key") == "PRI":
                 # a second key column: not a one-column key
                 self.keys[self.structure] = "" if self.structure in self.keys else attrs.get("Field", "")
@@ -166,6 +170,10 @@ class _State:
         if name == "field" and self.field is not None:
             text = "".join(self.parts)
             pats = self._patterns(self.byte_start, self.parser.CurrentByteIndex) if text else False
+            if self.hex and text:  # the bytes, read as UTF-8 like a dump's binary strings (any pattern)
+                decoded = decode_hex_literal("0x" + text.strip())
+                if decoded is not None:
+                    text, pats = decoded, None
             self.row.append((self.field, text, self.line, pats))
             self.field = None
         elif name == "row" and self.table is not None:
