@@ -232,3 +232,28 @@ def test_forced_apk_type_on_a_zip_reads_one_package(tmp_path):
     assert [i["type"] for i in r.inputs] == ["apk"]
     perms = [f.permission for f in r.findings if f.entity_type == "APP_PERMISSION"]
     assert perms == ["android.permission.READ_CONTACTS"]
+
+
+def test_ipa_extensions_and_watch_apps_declare_for_the_app(tmp_path):
+    """A share extension's contacts access and a Watch app's health access are the app's collection too:
+    they were not reported (only Payload/*.app/Info.plist was read; found by the manifest review)."""
+    def plist(keys: dict[str, str]) -> bytes:
+        return plistlib.dumps({"CFBundleIdentifier": "com.example.im", **keys})
+
+    ipa = tmp_path / "IM.ipa"
+    with zipfile.ZipFile(ipa, "w") as zf:
+        zf.writestr("Payload/IM.app/Info.plist", plist({"NSCameraUsageDescription": "用于扫码添加好友"}))
+        zf.writestr("Payload/IM.app/PlugIns/Share.appex/Info.plist",
+                    plist({"NSContactsUsageDescription": "用于分享给通讯录好友",
+                           "NSCameraUsageDescription": "用于拍照分享"}))
+        zf.writestr("Payload/IM.app/Watch/IMWatch.app/Info.plist",
+                    plistlib.dumps({"NSHealthShareUsageDescription": "Reads your heart rate"}, fmt=plistlib.FMT_BINARY))
+        zf.writestr("Payload/IM.app/Frameworks/Kit.framework/Info.plist", plist({"NSMicrophoneUsageDescription": "x"}))
+    r = _scan(ipa)
+    assert not r.errors
+    perms = {f.permission: f.attributes["member"] for f in r.findings if f.entity_type == "APP_PERMISSION"}
+    assert perms == {"NSCameraUsageDescription": "Payload/IM.app/Info.plist",
+                     "NSContactsUsageDescription": "Payload/IM.app/PlugIns/Share.appex/Info.plist",
+                     "NSHealthShareUsageDescription": "Payload/IM.app/Watch/IMWatch.app/Info.plist"}
+    c06 = {f.permission: f.attributes["member"] for f in r.findings if f.rule_id == "APP-C06"}
+    assert c06 == {"NSHealthShareUsageDescription": "Payload/IM.app/Watch/IMWatch.app/Info.plist"}  # English only

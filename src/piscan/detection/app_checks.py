@@ -168,6 +168,8 @@ class _Emitter:
             attrs["pi_category_id"] = info.category.id
         if self.m.member:
             attrs["member"] = self.m.member
+        if decl is not None and "member" in decl.extra:  # declared by an app extension of an IPA
+            attrs["member"] = decl.extra["member"]
         if decl is not None and decl.line is None and (note := line_note(self.m)):
             attrs["line_unavailable"] = note
         for k in ("count", "apis", "permissions"):

@@ -50,6 +50,13 @@ class Archive:
             raise ManifestError(f"{name} decompresses beyond the {limit >> 20} MB limit (zip bomb?)")
         return data
 
+    def bundle_plists(self, main: str) -> list[str]:
+        """The Info.plist files of the bundles inside the app whose Info.plist is ``main``: app extensions
+        (``PlugIns/*.appex``) and Watch apps with theirs. Each asks for its own permissions."""
+        app = re.escape(main.rsplit("/", 1)[0])
+        rx = re.compile(app + r"/(?:PlugIns/[^/]+\.appex|Watch/[^/]+\.app(?:/PlugIns/[^/]+\.appex)?)/Info\.plist")
+        return sorted(n for n in self.names if rx.fullmatch(n))
+
     def ipa_info_plist(self) -> str:
         found = sorted(n for n in self.names if IPA_INFO.match(n))
         if not found:

@@ -145,17 +145,30 @@ class IpaReader(ManifestReader):
         self._hash_file()
         with Archive(self.path) as arc:
             member = arc.ipa_info_plist()
-            data = arc.read(member)
-            app_dir = str(PurePosixPath(member).parent)
-
-            def read(rel: str) -> bytes | None:
-                name = f"{app_dir}/{rel}"
-                return arc.read(name) if name in arc.names else None
-
-            zh = _chinese_strings(read, [f"{d}/InfoPlist.strings" for d in ios.CHINESE_LPROJ])
-        m = ios.parse(data, zh)
-        m.member = member
+            m = self._bundle(arc, member)
+            m.member = member
+            # app extensions and Watch apps declare their own usage descriptions: what one of them asks for
+            # and the app does not is the app's too (reported once, with the bundle it comes from)
+            declared = {d.permission for d in m.declarations}
+            for plist in arc.bundle_plists(member):
+                for d in self._bundle(arc, plist).declarations:
+                    if d.permission not in declared:
+                        declared.add(d.permission)
+                        d.extra["member"] = plist
+                        m.declarations.append(d)
         return m
+
+    @staticmethod
+    def _bundle(arc: Archive, plist: str) -> Manifest:
+        """The declarations of one bundle's Info.plist, with its Chinese localisation."""
+        data = arc.read(plist)
+        bundle = str(PurePosixPath(plist).parent)
+
+        def read(rel: str) -> bytes | None:
+            name = f"{bundle}/{rel}"
+            return arc.read(name) if name in arc.names else None
+
+        return ios.parse(data, _chinese_strings(read, [f"{d}/InfoPlist.strings" for d in ios.CHINESE_LPROJ]))
 
 
 class HarmonyReader(ManifestReader):
