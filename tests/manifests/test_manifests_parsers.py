@@ -257,3 +257,35 @@ def test_ipa_extensions_and_watch_apps_declare_for_the_app(tmp_path):
                      "NSHealthShareUsageDescription": "Payload/IM.app/Watch/IMWatch.app/Info.plist"}
     c06 = {f.permission: f.attributes["member"] for f in r.findings if f.rule_id == "APP-C06"}
     assert c06 == {"NSHealthShareUsageDescription": "Payload/IM.app/Watch/IMWatch.app/Info.plist"}  # English only
+
+
+def test_harmony_hap_and_its_compiled_module_json(tmp_path):
+    """A released HarmonyOS app is a .hap (a zip) holding the compiled module.json, with an "app" section
+    merged in: neither was read (0 findings, exit 0; found by the manifest review)."""
+    import json
+
+    module = {"app": {"bundleName": "com.example.hm", "versionCode": 1000000},
+              "module": {"name": "entry", "type": "entry", "deviceTypes": ["phone"],
+                         "abilities": [{"name": "EntryAbility", "exported": True}],
+                         "requestPermissions": [
+                             {"name": "ohos.permission.READ_CONTACTS", "reason": "$string:r", "reasonId": 16777220,
+                              "usedScene": {"abilities": ["EntryAbility"], "when": "inuse"}},
+                             {"name": "ohos.permission.INTERNET"}]}}
+    data = json.dumps(module, separators=(",", ":")).encode()
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "module.json").write_bytes(data)
+    hap = tmp_path / "entry-default-signed.hap"
+    with zipfile.ZipFile(hap, "w") as zf:
+        zf.writestr("module.json", data)
+        zf.writestr("resources.index", b"\0" * 64)
+    bundle = tmp_path / "release.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.write(hap, "out/entry-default-signed.hap")
+    assert detect_kind(str(tmp_path / "src" / "module.json")) == "harmony-module"
+    for target, path in ((tmp_path / "src" / "module.json", str(tmp_path / "src" / "module.json")),
+                         (hap, f"{hap}!module.json"),
+                         (bundle, f"{bundle}!out/entry-default-signed.hap!module.json")):
+        r = _scan(target)
+        assert not r.errors, (target, r.errors)
+        perms = [(f.path, f.permission) for f in r.findings if f.entity_type == "APP_PERMISSION"]
+        assert perms == [(path, "ohos.permission.READ_CONTACTS")], target

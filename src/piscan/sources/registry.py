@@ -277,7 +277,7 @@ def _limited(fh: BinaryIO, max_bytes: int | None) -> BinaryIO:
 
 
 #: zip-format packages inside a zip stay one member each (as before): apps, Java archives
-_PACKAGES = (".apk", ".ipa", ".hap", ".jar", ".war", ".aar")
+_PACKAGES = (".apk", ".ipa", ".jar", ".war", ".aar")  # (a HarmonyOS .hap is expanded: its module.json is read)
 #: zips inside zips are expanded this deep (an export bundle of per-day archives); a deeper one is one
 #: member (skipped as binary)
 MAX_ZIP_DEPTH = 3

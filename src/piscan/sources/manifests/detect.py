@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from types import ModuleType
 from typing import Any
 
-#: config.json / app.json larger than this are not sniffed as manifests (they stay plain text/JSON)
+#: config.json / module.json / app.json larger than this are sniffed by a search for their marker keys
 SNIFF_LIMIT = 2 << 20
 
 #: ``--type`` value of each manifest reader -> its class in :mod:`piscan.sources.manifests.readers`
@@ -72,7 +72,8 @@ def _sniff_json(path: str, markers: tuple[str, ...]) -> Any:
 
 
 #: file names that may be an app manifest (judged by :func:`detect_manifest_kind`, content included)
-MANIFEST_NAMES = frozenset({"AndroidManifest.xml", "Info.plist", "module.json5", "config.json", "app.json"})
+MANIFEST_NAMES = frozenset({"AndroidManifest.xml", "Info.plist", "module.json5", "module.json", "config.json",
+                            "app.json"})
 
 
 def may_be_manifest(name: str) -> bool:
@@ -106,7 +107,7 @@ def detect_manifest_kind(path: str) -> str | None:
         return "ipa"
     if name == "module.json5":
         return "harmony-module"
-    if name == "config.json":
+    if name in ("config.json", "module.json"):  # module.json: the compiled module.json5 inside a .hap
         obj = _sniff_json(path, ("reqPermissions", "requestPermissions"))
         return "harmony-module" if obj == "invalid" or _harmony().is_harmony_config(obj) else None
     if name == "app.json":

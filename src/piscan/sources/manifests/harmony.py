@@ -40,10 +40,15 @@ def is_harmony_config(obj: Any) -> str | None:
     if not isinstance(obj, dict) or not isinstance(obj.get("module"), dict):
         return None
     mod = obj["module"]
-    if "reqPermissions" in mod or ("app" in obj and ("abilities" in mod or "package" in mod)):
-        return "fa"
-    if "requestPermissions" in mod or ("type" in mod and ("abilities" in mod or "deviceTypes" in mod)):
+    # the permission key decides first: a .hap's compiled module.json (stage model) also has "app"
+    if "requestPermissions" in mod:
         return "stage"
+    if "reqPermissions" in mod:
+        return "fa"
+    if "type" in mod and ("abilities" in mod or "deviceTypes" in mod) and "package" not in mod:
+        return "stage"
+    if "app" in obj and ("abilities" in mod or "package" in mod):
+        return "fa"
     return None
 
 
