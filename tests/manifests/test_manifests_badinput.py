@@ -101,3 +101,16 @@ def test_no_raw_values_from_purpose_strings(tmp_path):
     assert any(f.entity_type == "APP_PERMISSION" for f in r.findings)
     for out in (jrender(r), trender(r, document(r, load_risk_pack()))):
         assert phone not in out and rid not in out and rid[:-1] not in out
+
+
+def test_app_bundle_protobuf_manifest_is_named_not_malformed():
+    # an .aab holds base/manifest/AndroidManifest.xml in aapt2's protobuf XmlNode format: say so, instead of
+    # "malformed XML at line 2"
+    from piscan.sources.manifests import android
+    from piscan.sources.manifests.model import ManifestError
+
+    ns = b"\x0a\x07android\x12\x2ahttp://schemas.android.com/apk/res/android"
+    element = b"\x0a" + bytes([len(ns)]) + ns + b"\x1a\x08manifest"
+    node = b"\x0a" + bytes([len(element)]) + element
+    with pytest.raises(ManifestError, match="Android App Bundle"):
+        android.parse(node)

@@ -179,4 +179,11 @@ def parse_axml(data: bytes) -> Manifest:
 
 
 def parse(data: bytes) -> Manifest:
-    return parse_axml(data) if is_axml(data) else parse_text(data)
+    if is_axml(data):
+        return parse_axml(data)
+    if data[:1] == b"\x0a" and b"\x1a\x08manifest" in data[:4096]:
+        # aapt2's protobuf XmlNode (field 1: an element; its field 3, the name: "manifest"): an Android App
+        # Bundle's base/manifest/AndroidManifest.xml, not XML
+        raise ManifestError("protobuf manifest of an Android App Bundle (.aab): not read; scan the APK built "
+                            "from it (bundletool build-apks)")
+    return parse_text(data)
