@@ -403,6 +403,8 @@ def test_values_after_byte_escapes_in_nginx_logs(engine):
     # a 16-digit card followed by an HTTP status is the 16-digit card; a 19-digit grouped card stays whole
     ("GET /api/u?cardNo=6222 0202 0011 2230 200", [("CN_BANK_CARD", "6222 0202 0011 2230", False)]),
     ("卡号 6222 0202 0011 2233 446 ok", [("CN_BANK_CARD", "6222 0202 0011 2233 446", False)]),
+    # a phone inside a colon-separated cache key is still a phone ("token" names the key, not the value)
+    ("get cache key=user:login:token:13066910480 ttl=17111", [("CN_MOBILE_PHONE", "13066910480", False)]),
     # memory sizes in bytes are no phones
     ("2024-03-30 09:15:09.6354|ERROR|MyApp|GC heap 17179869184 bytes", []),
     ("mem_limit=16106127360", []),
