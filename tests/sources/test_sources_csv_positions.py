@@ -55,3 +55,34 @@ def test_csv_positions_without_the_prefilter(tmp_path):
     assert len(r.findings) > 20
     for f in r.findings:
         assert lines[f.line - 1][f.start:f.end] == f.value, (f.column, f.line, f.start, f.end, f.value)
+
+
+@pytest.mark.parametrize("preamble", [
+    "客户信息导出表（2024-03-01）\n\n",  # a title line and a blank line, as a report tool writes them
+    "客户信息导出表,,,\n导出时间：2024-03-01 张三 13900001111,,,\n,,,\n",  # Excel: a merged title row, a note
+])
+@pytest.mark.parametrize("delimiter", [",", ";"])
+def test_title_rows_above_the_header(tmp_path, preamble, delimiter):
+    """Excel/WPS report exports put a title (and a date, a blank line) above the header row: the title was
+    taken as the header, every column became colN and every row a ragged-row error. The header is now the
+    first row of two or more column names after such lines; the lines themselves are scanned as text."""
+    rows = _rows(9, 30)
+    body = io.StringIO()
+    w = csv.writer(body, delimiter=delimiter, lineterminator="\n")
+    w.writerow(["姓名", "手机号码", "备注", "编号"])
+    w.writerows(rows)
+    pre = preamble.replace(",", delimiter)
+    p = tmp_path / "report.csv"
+    p.write_text(pre + body.getvalue(), encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(p)])
+    assert not r.errors, r.errors
+    cols = {f.column for f in r.findings}
+    assert cols <= {"手机号码", "备注", None}, cols
+    lines = p.read_text(encoding="utf-8").split("\n")
+    for f in r.findings:
+        assert lines[f.line - 1][f.start:f.end] == f.value
+    mobiles = sorted((int(f.row), f.value) for f in r.findings if f.column == "手机号码")
+    assert mobiles == sorted((i + 1, row[1]) for i, row in enumerate(rows))
+    # a phone in the preamble is still found, as text (no column)
+    assert [f.value for f in r.findings if f.column is None] == (["13900001111"] if "139" in pre else [])
+    assert r.inputs[0]["rows_scanned"] == len(rows)

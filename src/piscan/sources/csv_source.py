@@ -19,9 +19,9 @@ import io
 import itertools
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
-from piscan.sources.base import CellBatch, Reader, SourceError
+from piscan.sources.base import CellBatch, Chunk, Reader, SourceError
 from piscan.sources.candidates import by_line
 from piscan.sources.csv_fields import field_patterns, field_places, queue_fields
 from piscan.sources.text import DecodedStream, stream_metadata
@@ -45,6 +45,50 @@ def sniff_delimiter(first_line: str, default: str) -> str:
 def is_header(rec: list[str]) -> bool:
     """Whether the first record is a header row (column names) rather than data."""
     return bool(rec) and not any(_DATA_LIKE.search(h) for h in rec if h.strip())
+
+
+#: records read ahead for a preamble: title lines, a date line, blank lines above the header row
+PREAMBLE_LOOKAHEAD = 10
+
+T = TypeVar("T")
+
+
+def _peek(items: Iterator[T], n: int) -> tuple[list[T], Iterator[T]]:
+    """The first ``n`` of ``items``, and an iterator over all of them. A fault met while reading ahead
+    (a short file's invalid UTF-8 is reported at its end) is raised where it happened: after the items
+    read before it, so they are scanned first."""
+    head: list[T] = []
+    try:
+        for x in items:
+            head.append(x)
+            if len(head) >= n:
+                break
+    except SourceError as exc:
+        fault = exc
+
+        def after() -> Iterator[T]:
+            raise fault
+            yield  # (a generator)
+
+        return head, itertools.chain(head, after())
+    return head, itertools.chain(head, items)
+
+
+def header_index(records: list[list[str]]) -> int:
+    """Where the header row is among the first records of an export: after a preamble of title lines
+    (``客户信息导出表（2024-03-01）``, ``导出人：张三``, blank lines), which Excel and WPS reports put above it,
+    when every record before it holds at most one field and it holds two or more column names; else 0.
+
+    >>> header_index([["客户信息导出表"], [], ["姓名", "身份证号", "手机号码"], ["张三", "1101…", "138…"]])
+    2
+    >>> header_index([["手机号"], ["13812345678"]]), header_index([["姓名", "手机"], ["张三", "138"]])
+    (0, 0)
+    """
+    for i, rec in enumerate(records):
+        filled = [f for f in rec if f.strip()]
+        if len(filled) >= 2:
+            return i if i and is_header(rec) else 0
+    return 0
 
 
 class CsvReader(Reader):
@@ -75,9 +119,18 @@ class CsvReader(Reader):
                     self._filtering = False
                 else:
                     self._note_candidates(block, first)
-            for ln in io.StringIO(block.decode("utf-8", "replace"), newline=""):
-                self._raw.append(ln)  # the csv module reads no further than the record it returns
-                yield ln
+            yield from io.StringIO(block.decode("utf-8", "replace"), newline="")
+
+    def _tracked(self, lines: Iterator[str]) -> Iterator[str]:
+        for ln in lines:
+            self._raw.append(ln)  # the csv module reads no further than the record it returns
+            yield ln
+
+    def _records(self, rdr: Iterator[list[str]]) -> Iterator[tuple[list[str], list[str]]]:
+        """Each record with the lines it was read from, as written."""
+        for rec in rdr:
+            raw_lines, self._raw = self._raw, []
+            yield rec, raw_lines
 
     def _note_candidates(self, block: bytes, first: int) -> None:
         """Record, per line of ``block`` (first line number ``first``), the validator-gated prefilter
@@ -104,18 +157,20 @@ class CsvReader(Reader):
         pending: dict[str, list[tuple]] = {}
         n_pending = 0
         try:
-            lines = self._lines(ds)
-            first = next(lines, "")
-            delimiter = sniff_delimiter(first, self.delimiter)
-            rdr = csv.reader(itertools.chain([first], lines) if first else lines, delimiter=delimiter)
+            head, lines = _peek(self._lines(ds), PREAMBLE_LOOKAHEAD)
+            # the delimiter of the first line that has one (a title line above the header has none)
+            sample = next((ln for ln in head if any(d in ln for d in _DELIMITERS)), head[0] if head else "")
+            delimiter = sniff_delimiter(sample, self.delimiter)
+            rdr = csv.reader(self._tracked(lines), delimiter=delimiter)
+            ahead, records = _peek(self._records(rdr), PREAMBLE_LOOKAHEAD)
+            preamble = header_index([r for r, _ in ahead])
             header: list[str] | None = None
             start = 1
             newlines, tail = 0, 0  # LFs before the record, and characters after the last of them
-            for rec in rdr:
+            for k, (rec, raw_lines) in enumerate(records):
                 # lines count LFs only (the csv module also ends a line at a lone CR): the record starts on
                 # line ``newlines + 1``, ``tail`` characters in
                 line, col0 = newlines + 1, tail
-                raw_lines, self._raw = self._raw, []
                 raw_text = raw_lines[0] if len(raw_lines) == 1 else "".join(raw_lines)
                 last_lf = raw_text.rfind("\n")
                 if last_lf == -1:
@@ -125,6 +180,10 @@ class CsvReader(Reader):
                     tail = len(raw_text) - last_lf - 1
                 start = newlines + 1
                 last = line + raw_text.count("\n") - raw_text.endswith("\n")  # the record's last line
+                if k < preamble:  # a title line above the header: scanned as text, no column
+                    if raw_text.strip():
+                        yield Chunk(raw_text.encode("utf-8"), line)
+                    continue
                 if header is None:
                     rec = [h.lstrip("\ufeff") if i == 0 else h for i, h in enumerate(rec)]
                     if is_header(rec):
