@@ -8,6 +8,8 @@ import gzip
 import random
 import zipfile
 
+import pytest
+
 from piscan.scanner import Scanner, ScanOptions
 from piscan.sources.text import sniff_encoding
 from piscan.testing.generate import ValueGen
@@ -136,3 +138,54 @@ def test_excel_workbooks_give_sheet_column_and_row(tmp_path):
     import hashlib
 
     assert inputs["导出.xlsx"]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "xls"])
+def test_workbook_title_rows_and_sheets_without_a_header(tmp_path, fmt):
+    """A report sheet starts with its title (often merged across the columns), a date line and a blank
+    row: the title was taken as the header, so every column was named by its letter. A sheet without a
+    header row lost its first row (read as the header). Now the header is the first row of two or more
+    column names after title rows; title cells are scanned without a column; a sheet whose first row is
+    data keeps it, with letter columns."""
+    import random
+
+    from piscan.scanner import Scanner, ScanOptions
+    from piscan.testing.generate import ValueGen
+
+    v = ValueGen(random.Random(43))
+    rid, phone, phone2, note_phone = v.resident_id(), v.mobile(), v.mobile(), v.mobile()
+    sheets = {
+        "客户": [["客户信息导出表（2024-03-01）"], [f"导出人：张三 {note_phone}"], [],
+                ["姓名", "身份证号", "手机号码"], ["李四", rid, phone]],
+        "无表头": [["王五", rid, phone2]],
+        "单列": [["手机号"], [phone2]],
+    }
+    path = tmp_path / f"report.{fmt}"
+    if fmt == "xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for name, rows in sheets.items():
+            ws = book.create_sheet(name)
+            for row in rows:
+                ws.append(row or [None])
+            if name == "客户":
+                ws.merge_cells("A1:C1")
+        book.save(path)
+    else:
+        xlwt = pytest.importorskip("xlwt")
+        book = xlwt.Workbook(encoding="utf-8")
+        for name, rows in sheets.items():
+            ws = book.add_sheet(name)
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    ws.write(r, c, value)
+        book.save(str(path))
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(path)])
+    assert not r.errors, r.errors
+    got = sorted((f.table, f.column or "", f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
+    assert got == sorted([("客户", "", "2", note_phone), ("客户", "身份证号", "5", rid),
+                          ("客户", "手机号码", "5", phone), ("无表头", "B", "1", rid), ("无表头", "C", "1", phone2),
+                          ("单列", "手机号", "2", phone2)])
+    assert r.inputs[0]["rows_scanned"] == 3

@@ -1,6 +1,6 @@
 """Legacy Excel workbooks (``.xls``, Excel 97-2003 BIFF8, and WPS ``.et`` files in that format): every sheet a
-table, the first non-empty row its header, each value a cell attributed to ``sheet`` / header column, its
-``row`` the sheet row number -- as :mod:`piscan.sources.xlsx_source` reads ``.xlsx``.
+table, its header row the column names (after title rows), each value a cell attributed to ``sheet`` /
+header column, its ``row`` the sheet row number -- as :mod:`piscan.sources.xlsx_source` reads ``.xlsx``.
 
 Chinese government and enterprise spreadsheets (rosters, customer lists, bank exports) are still often
 ``.xls``; without a reader they were skipped as binary files. xlrd (the maintained reader of the format,
@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from piscan.sources.base import Cell, SourceError
 from piscan.sources.registry import OLE2_MAGIC
-from piscan.sources.xlsx_source import WorkbookReader, header_of, sheet_row_cells
+from piscan.sources.xlsx_source import WorkbookReader
 
 
 def _letter(n: int) -> str:
@@ -52,16 +52,11 @@ class XlsReader(WorkbookReader):
                 except Exception as exc:  # a damaged sheet: the sheets read so far are reported
                     raise SourceError(f"sheet {name!r}: cannot read: {type(exc).__name__}") from None
                 self.sheets += 1
-                header: list[str] | None = None
-                for r in range(ws.nrows):
-                    # text and numbers; empty, blank, date, boolean and error cells read as empty
-                    values = [v if t == XL_CELL_NUMBER or (t == XL_CELL_TEXT and v != "") else None
-                              for t, v in zip(ws.row_types(r), ws.row_values(r), strict=True)]
-                    if header is None:
-                        header = header_of(values)
-                        continue
-                    self.rows += 1
-                    yield from sheet_row_cells(self.counts, name, header, r + 1, values, _letter)
+                # text and numbers; empty, blank, date, boolean and error cells read as empty
+                rows = ((r + 1, [v if t == XL_CELL_NUMBER or (t == XL_CELL_TEXT and v != "") else None
+                                 for t, v in zip(ws.row_types(r), ws.row_values(r), strict=True)])
+                        for r in range(ws.nrows))
+                yield from self._sheet(name, rows, _letter)
                 book.unload_sheet(i)
         finally:
             book.release_resources()

@@ -1,5 +1,6 @@
-"""Excel workbooks (``.xlsx``/``.xlsm``): every sheet a table, the first non-empty row its header, each
-value a cell attributed to ``sheet`` / header column, its ``row`` the sheet row number.
+"""Excel workbooks (``.xlsx``/``.xlsm``): every sheet a table, its header row the column names (after any
+title rows of a report: a name, a date, a blank row; none when the first row is data), each value a cell
+attributed to ``sheet`` / header column, its ``row`` the sheet row number.
 
 Chinese enterprises keep and pass on personal information in Excel exports above all; read as a zip
 archive, a workbook gave findings in ``xl/sharedStrings.xml`` with no column and no row. openpyxl (the
@@ -12,6 +13,7 @@ not a valid ID any more -- which is also what a recipient of the file would see.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -48,6 +50,14 @@ def header_of(values: Sequence[Any]) -> list[str] | None:
     return None
 
 
+def _filled(values: Sequence[Any]) -> list[str]:
+    return [cell_text(v) for v in values if v is not None and str(v).strip()]
+
+
+#: rows read ahead for a title above the header (a report's name, a date line, a blank row)
+TITLE_LOOKAHEAD = 10
+
+
 class WorkbookReader(Reader):
     """What the workbook readers share: per-column value counts, rows and sheets read, the file's size and
     digest (``_meta``, set when the workbook is read)."""
@@ -61,6 +71,43 @@ class WorkbookReader(Reader):
 
     def metadata(self) -> dict[str, Any]:
         return {**self._meta, "sheets": self.sheets, "rows_scanned": self.rows}
+
+    def _sheet(self, table: str, rows: Iterator[tuple[int, Sequence[Any]]], letter: Callable[[int], str]
+               ) -> Iterator[Cell]:
+        """The cells of one sheet, ``rows`` its ``(row number, values)``. The header is the first row with
+        two or more column names when only title rows (at most one filled cell: a report's name, a date, a
+        merged title) come before it; else the first filled row, if it reads as column names. Title rows'
+        cells are scanned without a column; without a header, columns are letters and the first row is data."""
+        from piscan.sources.csv_source import is_header
+
+        ahead = list(itertools.islice(rows, TITLE_LOOKAHEAD))
+        titles = 0
+        for _r, values in ahead:
+            filled = _filled(values)
+            if len(filled) >= 2:
+                if not is_header(filled):
+                    titles = 0
+                break
+            titles += 1
+        else:
+            titles = 0
+        header: list[str] | None = None
+        for k, (r, values) in enumerate(itertools.chain(ahead, rows)):
+            if k < titles:
+                for text in _filled(values):  # a title, a note: a value in it has no column
+                    if may_hold_value(text):
+                        yield Cell(text, line=r, offset=0, table=table, row=str(r))
+                continue
+            if header is None:
+                filled = _filled(values)
+                if not filled:
+                    continue
+                if is_header(filled):
+                    header = header_of(values)
+                    continue
+                header = []  # no header row: columns by letter, this row is data
+            self.rows += 1
+            yield from sheet_row_cells(self.counts, table, header, r, values, letter)
 
     def column_values(self) -> dict[tuple[str, str], int]:
         return dict(self.counts)
@@ -95,16 +142,10 @@ class XlsxReader(WorkbookReader):
             try:
                 for ws in book.worksheets:
                     self.sheets += 1
-                    header: list[str] | None = None
                     table = ws.title
                     try:
-                        rows = ws.iter_rows(values_only=True)
-                        for r, values in enumerate(rows, 1):
-                            if header is None:
-                                header = header_of(values)
-                                continue
-                            self.rows += 1
-                            yield from self._row(table, header, r, values, get_column_letter)
+                        yield from self._sheet(table, enumerate(ws.iter_rows(values_only=True), 1),
+                                               get_column_letter)
                     except Exception as exc:  # a damaged sheet: the sheets read so far are reported
                         raise SourceError(f"sheet {table!r}: cannot read row data: {type(exc).__name__}") from None
             finally:
@@ -114,6 +155,4 @@ class XlsxReader(WorkbookReader):
                 fh.close()
             raw.close()
 
-    def _row(self, table: str, header: list[str], r: int, values: tuple, letter: Any) -> Iterator[Cell]:
-        return sheet_row_cells(self.counts, table, header, r, values, letter)
 
