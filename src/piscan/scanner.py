@@ -601,6 +601,8 @@ class Scanner:
             result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
         except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
             result.errors.append(ScanError(display, f"{exc.__class__.__name__}: {exc}"))
+        except RecursionError:  # a parser of nested data (JSON, JSON5) met absurd depth
+            result.errors.append(ScanError(display, "input nested too deeply to parse; the rest of it was not read"))
 
     def _scan_batch(self, batch: CellBatch, display: str, result: ScanResult,
                     cell_counts: dict[tuple[str | None, str | None], int]) -> None:
@@ -755,7 +757,14 @@ class Scanner:
 
     def _scan_one(self, path: str, display: str, result: ScanResult) -> None:
         before = result.bytes_scanned
-        self.scan_file(path, display, result)
+        try:
+            self.scan_file(path, display, result)
+        except RecursionError:
+            result.errors.append(ScanError(display, "input nested too deeply to parse; the rest of it was not read"))
+        except Exception as exc:  # a fault piscan did not foresee: this input's error, not the end of the scan
+            # (only the exception's type: its message may quote the input)
+            result.errors.append(ScanError(display, f"internal error while reading this input "
+                                                    f"({exc.__class__.__name__}); please report it"))
         if self.options.progress is not None:
             self.options.progress(display, result.bytes_scanned - before)
 

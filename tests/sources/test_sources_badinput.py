@@ -362,3 +362,39 @@ def test_several_folders_keep_their_files_apart(tmp_path, monkeypatch):
     assert [f.path for f in one.findings] == ["logs/app.log"]
     mixed = Scanner(ScanOptions(jobs=1)).scan(["a", "b/logs/app.log"])
     assert sorted(f.path for f in mixed.findings) == ["a/logs/app.log", "b/logs/app.log"]
+
+
+def test_deeply_nested_json_is_a_scan_error_not_a_traceback(tmp_path):
+    """json.loads recurses: a document or a JSON Lines record nested thousands deep raised RecursionError
+    out of the scan (a traceback, the scan lost). It is now that input's scan error; its text is still
+    scanned, and the other inputs are read."""
+    from piscan.scanner import Scanner, ScanOptions
+
+    (tmp_path / "deep.json").write_text('{"a":' * 5000 + '"13812345678"' + "}" * 5000, encoding="utf-8")
+    (tmp_path / "deep.jsonl").write_text("[" * 100000 + "]" * 100000 + '\n{"tel": "13912345678"}\n', encoding="utf-8")
+    (tmp_path / "ok.log").write_text("手机 13712345678\n", encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(tmp_path)])
+    errors = {e.path: e for e in r.errors}
+    assert set(errors) == {"deep.json", "deep.jsonl"}
+    assert all("nested too deeply" in e.reason and e.kind == "error" for e in errors.values())
+    assert sorted((f.path, f.value) for f in r.findings) == [
+        ("deep.json", "13812345678"), ("deep.jsonl", "13912345678"), ("ok.log", "13712345678")]
+
+
+def test_an_unforeseen_fault_is_that_inputs_error(tmp_path, monkeypatch):
+    # a bug in one reader must not end the scan or print a traceback: the input gets a scan error naming
+    # the exception's type only (its message could quote the input), and the other inputs are read
+    from piscan.scanner import Scanner, ScanOptions
+    from piscan.sources import csv_source
+
+    def boom(self):
+        raise KeyError("13812345678")
+        yield
+
+    monkeypatch.setattr(csv_source.CsvReader, "items", boom)
+    (tmp_path / "a.csv").write_text("tel\n13812345678\n", encoding="utf-8")
+    (tmp_path / "b.log").write_text("手机 13712345678\n", encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=1)).scan([str(tmp_path)])
+    assert [(e.path, e.reason) for e in r.errors] == [
+        ("a.csv", "internal error while reading this input (KeyError); please report it")]
+    assert [f.path for f in r.findings] == ["b.log"]

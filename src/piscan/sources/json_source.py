@@ -36,7 +36,7 @@ def _json_lines(data: bytes) -> list[tuple[int, Any]] | None:
         if raw.strip():
             try:
                 out.append((i, json.loads(raw)))
-            except ValueError:
+            except (ValueError, RecursionError):
                 return None
     return out
 
@@ -153,10 +153,11 @@ class JsonLinesReader(Reader):
                     if raw.strip():
                         try:
                             obj = json.loads(raw)
-                        except ValueError:
+                        except (ValueError, RecursionError) as exc:
                             bad += 1
                             if bad <= 3:
-                                self.faults.append(f"line {line}: invalid JSON (scanned as text)")
+                                why = "nested too deeply to parse" if isinstance(exc, RecursionError) else "invalid"
+                                self.faults.append(f"line {line}: {why} JSON (scanned as text)")
                             yield Chunk(raw + b"\n", line)
                         else:
                             self.records += 1
@@ -212,6 +213,9 @@ class JsonReader(JsonLinesReader):
                 self._data = data = b"".join(parts)
                 try:
                     obj = json.loads(data)
+                except RecursionError:  # (the json module parses recursively: [[[[… thousands deep)
+                    self.faults.append("JSON nested too deeply to parse; scanned as text, without key paths")
+                    yield Chunk(data, 1)
                 except ValueError as exc:
                     records = _json_lines(data) if exc.msg == "Extra data" else None
                     if records is not None:  # JSON Lines under a .json name (mongoexport, log shippers)
