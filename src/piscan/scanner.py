@@ -363,6 +363,14 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def unforeseen(display: str, exc: Exception) -> ScanError:
+    """The scan error of an input whose reader raised what it should not have: the scan goes on. Only the
+    exception's type is named: its message may quote the input."""
+    if isinstance(exc, RecursionError):  # a parser of nested data met absurd depth
+        return ScanError(display, "input nested too deeply to parse; the rest of it was not read")
+    return ScanError(display, f"internal error while reading this input ({exc.__class__.__name__}); please report it")
+
+
 def _worker_files(task: list[tuple[str, str]]) -> tuple[Accumulator, list[Finding], list[ScanError],
                                                         list[dict[str, Any]], dict, list[int]]:
     """Scan a batch of whole (small) files in a worker, one after the other, as :meth:`Scanner.scan_file`
@@ -376,7 +384,10 @@ def _worker_files(task: list[tuple[str, str]]) -> tuple[Accumulator, list[Findin
     sizes = []
     for path, display in task:
         before = part.bytes_scanned
-        _PARENT.scan_file_here(path, display, part)
+        try:
+            _PARENT.scan_file_here(path, display, part)
+        except Exception as exc:  # as Scanner._scan_one does in the parent
+            part.errors.append(unforeseen(display, exc))
         sizes.append(part.bytes_scanned - before)
     return _PARENT.assets, part.findings, part.errors, part.inputs, part.column_values, sizes
 
@@ -759,12 +770,8 @@ class Scanner:
         before = result.bytes_scanned
         try:
             self.scan_file(path, display, result)
-        except RecursionError:
-            result.errors.append(ScanError(display, "input nested too deeply to parse; the rest of it was not read"))
         except Exception as exc:  # a fault piscan did not foresee: this input's error, not the end of the scan
-            # (only the exception's type: its message may quote the input)
-            result.errors.append(ScanError(display, f"internal error while reading this input "
-                                                    f"({exc.__class__.__name__}); please report it"))
+            result.errors.append(unforeseen(display, exc))
         if self.options.progress is not None:
             self.options.progress(display, result.bytes_scanned - before)
 

@@ -398,3 +398,8 @@ def test_an_unforeseen_fault_is_that_inputs_error(tmp_path, monkeypatch):
     assert [(e.path, e.reason) for e in r.errors] == [
         ("a.csv", "internal error while reading this input (KeyError); please report it")]
     assert [f.path for f in r.findings] == ["b.log"]
+    # the same in the workers that scan a folder of many small files (forked: they see the patch)
+    for i in range(6):
+        (tmp_path / f"c{i}.log").write_text("手机 13612345678\n", encoding="utf-8")
+    r = Scanner(ScanOptions(jobs=2, parallel_min_files=2, parallel_min_run_bytes=1)).scan([str(tmp_path)])
+    assert [e.path for e in r.errors] == ["a.csv"] and len(r.findings) == 7
