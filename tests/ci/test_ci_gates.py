@@ -97,3 +97,30 @@ def test_fail_on_new_assets_requires_baseline(cli, tmp_path):
     root = _tree(tmp_path, "x\n")
     r = cli("scan", root, "--fail-on-new-assets")
     assert r.returncode == 2 and "--baseline" in r.stderr
+
+
+def test_listing_cap_changes_no_count_no_level_no_gate(cli, tmp_path):
+    """Past --max-findings-per-asset findings are counted, not listed. The persons gate, the criminal
+    volume rule (V-01: 5,000 phone numbers in an export) and the report's person count read the listed
+    findings: with the default cap of 1000 a 6,000-person export passed --max-persons 2000, rated medium
+    instead of critical and reported 1000 persons (found by an independent export review)."""
+    import random
+
+    from piscan.testing.generate import ValueGen
+
+    v = ValueGen(random.Random(3))
+    phones = {v.mobile() for _ in range(6500)}
+    rows = sorted(phones)[:6000]
+    (tmp_path / "users.csv").write_text("姓名,手机号码\n" + "".join(f"用户{i},{p}\n" for i, p in enumerate(rows)),
+                                        encoding="utf-8")
+    docs = {}
+    for cap in ("1000", "0"):
+        r = cli("scan", tmp_path, "--max-findings-per-asset", cap, "--max-persons", "2000", "--fail-on", "never",
+                "--format", "json", "-o", str(tmp_path.parent / f"out{cap}.json"))
+        assert r.returncode == 1, (cap, r.stderr)  # the persons gate trips either way
+        assert "asset users.csv#手机号码 holds 6000 distinct persons" in r.stderr
+        docs[cap] = json.loads((tmp_path.parent / f"out{cap}.json").read_text(encoding="utf-8"))
+    capped, full = docs["1000"], docs["0"]
+    assert len(capped["findings"]) == 1000 and len(full["findings"]) == 6000
+    assert capped["assets"][0]["risk"]["level"] == full["assets"][0]["risk"]["level"] == "critical"
+    assert capped["summary"]["risk"]["persons"] == full["summary"]["risk"]["persons"] == 6000

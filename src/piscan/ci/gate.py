@@ -44,8 +44,22 @@ def persons_per_asset(findings: list[Finding]) -> dict[str, int]:
     return {a: max(len(s) for s in by_entity.values()) for a, by_entity in fps.items()}
 
 
-def evaluate(findings: list[Finding], errors: list[ScanError], cfg: GateConfig) -> GateResult:
-    """Evaluate the gates over the findings that remain after allowlist, inline ignores and baseline."""
+def exact_persons(persons: dict[str, int], assets: list[dict] | None) -> dict[str, int]:
+    """``persons`` (per asset, from the findings a report lists) with the scanner's exact count for each
+    asset the report lists only part of (``truncated``: past ``--max-findings-per-asset`` findings are
+    counted, not listed), so a gate never sees the listing cap instead of the people."""
+    out = dict(persons)
+    for a in assets or ():
+        key = asset_key(a)
+        if a.get("truncated") and key in out:
+            out[key] = max(out[key], int(a.get("distinct_persons") or 0))
+    return out
+
+
+def evaluate(findings: list[Finding], errors: list[ScanError], cfg: GateConfig,
+             assets: list[dict] | None = None) -> GateResult:
+    """Evaluate the gates over the findings that remain after allowlist, inline ignores and baseline.
+    ``assets``: the report's assets, whose exact person counts stand in for a truncated listing."""
     res = GateResult()
     levels = [finding_level(f) for f in findings]
     tripped = Counter(lv for lv in levels if at_or_above(lv, cfg.fail_on))
@@ -54,7 +68,7 @@ def evaluate(findings: list[Finding], errors: list[ScanError], cfg: GateConfig) 
         n = sum(tripped.values())
         res.reasons.append(f"--fail-on {cfg.fail_on}: {n} finding(s) at or above ({levels})")
     if cfg.max_persons is not None:
-        over = {a: n for a, n in persons_per_asset(findings).items() if n > cfg.max_persons}
+        over = {a: n for a, n in exact_persons(persons_per_asset(findings), assets).items() if n > cfg.max_persons}
         for a, n in sorted(over.items()):
             res.reasons.append(f"--max-persons {cfg.max_persons}: asset {a} holds {n} distinct persons")
     if cfg.fail_on_new_assets and cfg.baseline_locations is not None:

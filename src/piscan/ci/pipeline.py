@@ -155,7 +155,7 @@ def finish(result: ScanResult, run: Run, pack: Any) -> tuple[dict[str, Any], Gat
 
     scan_date = run.p("scan_date")
     doc = assess(build(result), pack, scan_date=scan_date.date().isoformat() if scan_date else None)
-    gate = evaluate(doc["findings"], result.errors, run.gate)
+    gate = evaluate(doc["findings"], result.errors, run.gate, doc.get("assets"))
     doc["gate"] = {"fail_on": run.gate.fail_on, **gate.to_dict()}
     if run.p("sign_key"):
         from piscan.signing.keys import load_private

@@ -94,6 +94,14 @@ class _Risk:
 class _AssetFacts:
     __slots__ = ("asset", "by_entity", "indices", "leak_prone", "persons", "sensitive_persons")
 
+    def persons_of(self, entity: str) -> int:
+        """Distinct persons of one entity in the asset: the listed findings' fingerprints, or the scanner's
+        exact count when the report lists only part of the asset's findings (``truncated``)."""
+        n = len(self.by_entity.get(entity, ()))
+        if self.asset.get("truncated"):
+            n = max(n, int(((self.asset.get("entities") or {}).get(entity) or {}).get("distinct") or 0))
+        return n
+
     def __init__(self, asset: dict[str, Any]) -> None:
         self.asset = asset
         self.indices: list[int] = []
@@ -245,7 +253,7 @@ def assess(doc: dict[str, Any], pack: RiskPack, scan_date: str | None = None) ->
                     risk.apply(m, raise_level(risk.level, int(m.get("raise", 0)), cap))
             if crim_mod is not None and af.leak_prone:
                 cls = crim_class.get(f["entity_type"], "other")
-                n = len(af.by_entity.get(f["entity_type"], ()))
+                n = af.persons_of(f["entity_type"])
                 if n >= int(crim_thr.get(cls, 5000)):
                     risk.apply(crim_mod, crim_mod.get("set_level", "critical"))
             if attrs.get("minor"):
@@ -370,13 +378,22 @@ def _summarise(doc: dict[str, Any], derived: int) -> None:
         if not f.get("masked") and r["dimension"] != "collection" and not (f.get("attributes") or {}).get(
                 "derived_from"):
             persons[f["entity_type"]].add(f["fingerprint"])
+    # an asset the report lists only part of: its exact count per entity is a floor for the whole report
+    # (the union across assets is not known past the listing; a person in two assets counts once here)
+    floor: dict[str, int] = defaultdict(int)
+    for a in doc.get("assets", []):
+        if a.get("truncated"):
+            for e, c in (a.get("entities") or {}).items():
+                floor[e] = max(floor[e], int(c.get("distinct") or 0))
     asset_levels = Counter(a["risk"]["level"] for a in doc.get("assets", []) if a.get("risk"))
     s["risk"] = {
         "by_level": {lv: by_level.get(lv, 0) for lv in reversed(LEVELS)},
         "by_dimension": {d: by_dim.get(d, 0) for d in ("collection", "storage", "use")},
         "matrix": {d: {lv: c.get(lv, 0) for lv in reversed(LEVELS)} for d, c in matrix.items()},
-        "persons_by_entity": {e: len(v) for e, v in sorted(persons.items())},
-        "persons": max((len(v) for v in persons.values()), default=0),
+        "persons_by_entity": {e: max(len(persons.get(e, ())), floor.get(e, 0))
+                              for e in sorted(set(persons) | set(floor))},
+        "persons": max((max(len(persons.get(e, ())), floor.get(e, 0)) for e in set(persons) | set(floor)),
+                       default=0),
         "assets_by_level": {lv: asset_levels.get(lv, 0) for lv in reversed(LEVELS)},
         "highest": max_level((f["risk"]["level"] for f in findings if f.get("risk")), default="info")
         if any(f.get("risk") for f in findings) else None,
