@@ -37,6 +37,9 @@ _OTHER_KEY: Final = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_]{2,}|[\u4e00-\u9fff]{2,
                                r"|\b[Vv][Aa][Ll][Uu][Ee][Ss]\s*\(")
 
 
+_KEY_TAIL: Final = re.compile(r"^[A-Za-z0-9_\u4e00-\u9fff]+")
+
+
 def _ascii_lower(ch: str) -> bool:
     return "a" <= ch <= "z"
 
@@ -160,10 +163,14 @@ class ContextMatcher:
         except KeyError:
             pass
         joined = " ".join(structured)
+        # the word nearest the end of the name decides, a negative one on a tie: 注册资本 (registered
+        # capital) is no 注册 (registration) phone, creditCode no credit card
+        p = self.positive.find_last(joined) if self.positive else None
+        n = self.negative.find_last(joined) if self.negative else None
         verdict: tuple[float, str, int | None] | None = None
-        if self.positive and self.positive.search(joined):
+        if p is not None and (n is None or p < n):
             verdict = (self.boost, "column", 0)
-        elif self.negative and self.negative.search(joined):
+        elif n is not None:
             verdict = (-self.penalty, "negative-column", None)
         if len(self.column_cache) < 4096:
             self.column_cache[structured] = verdict
@@ -196,7 +203,8 @@ class ContextMatcher:
         n = self.negative.find_last(left, low) if self.negative else None
         if n is not None and n:
             between = left[len(left) - n:]
-            if _OTHER_VALUE.search(between) or _OTHER_KEY.search(between):
+            # (the rest of the negative word's own key is no other key: evicted_keys:, queued_duration_ns=)
+            if _OTHER_VALUE.search(between) or _OTHER_KEY.search(_KEY_TAIL.sub("", between, count=1)):
                 # the negative word labels another value (``订单号2023… 张三 138…``), or another key stands
                 # between it and this value (``selectById : ==> Parameters: 159…``): not this one
                 n = None

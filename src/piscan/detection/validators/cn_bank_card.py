@@ -23,7 +23,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from piscan.detection.validators import cn_resident_id, luhn
+from piscan.detection.validators import cn_resident_id, cn_uscc, luhn
 from piscan.detection.validators.base import InvalidComponent, InvalidFormat, Verdict, is_valid_with, unify_masks
 from piscan.resources import data_dir
 
@@ -201,6 +201,11 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
         return None
     b = bin_of(number)
     attrs: dict[str, Any] = {"network": network, "luhn": luhn.checksum(number) == 0}
+    # a company's 统一社会信用代码 in digits (9111… in Beijing) passes as a card about as often as Luhn lets
+    # it; one card number in 341 also passes its two checks: such a number counts only next to a card word
+    uscc = len(number) == 18 and cn_uscc.is_valid(number)
+    if uscc:
+        attrs["uscc_like"] = True
     if b:
         attrs["bank"], attrs["card_type"] = bins()[b]
     delta = 0.0
@@ -213,7 +218,7 @@ def check(candidate: str, params: dict[str, Any]) -> Verdict | None:
             # or a random id that happens to pass Luhn (1 in 10 do) -- only with a context word
             delta -= float(params.get("foreign_penalty", 0.1))
             return Verdict(normalised=number, score_delta=delta, attributes=attrs, needs_context=True)
-        return Verdict(normalised=number, score_delta=delta, attributes=attrs)
+        return Verdict(normalised=number, score_delta=delta, attributes=attrs, needs_context=uscc)
     if not b:
         return None  # non-Luhn needs a known BIN …
     delta -= float(params.get("no_luhn_penalty", 0.2))
