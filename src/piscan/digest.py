@@ -65,7 +65,9 @@ def _open_member(fh: BinaryIO, name: str) -> BinaryIO:
     comp = sniff_compression(fh.read(8))
     fh.seek(0)
     if comp == "zip":
-        return zipfile.ZipFile(fh).open(name)  # type: ignore[return-value]
+        from piscan.sources.compressed import fix_zip_names
+
+        return fix_zip_names(zipfile.ZipFile(fh)).open(name)  # type: ignore[no-any-return]
     tf = tarfile.open(fileobj=decompress_stream(fh, comp) if comp in STREAMS else fh, mode="r|")  # noqa: SIM115
     for member in tf:
         if member.name == name and member.isfile():

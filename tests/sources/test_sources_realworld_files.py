@@ -189,3 +189,34 @@ def test_workbook_title_rows_and_sheets_without_a_header(tmp_path, fmt):
                           ("客户", "手机号码", "5", phone), ("无表头", "B", "1", rid), ("无表头", "C", "1", phone2),
                           ("单列", "手机号", "2", phone2)])
     assert r.inputs[0]["rows_scanned"] == 3
+
+
+def test_export_review_fixes(tmp_path):
+    """From an independent review of data exports: a password-protected .xlsx (an OLE2 container) was
+    'binary, skipped' with exit 0; a card number in a number cell was read as the float's exact value,
+    digits that are nowhere in the file; a zip made on Chinese Windows showed its GBK member names as
+    CP437 mojibake (and ``verify --inputs`` must find those members by the names the report shows)."""
+    import openpyxl
+
+    from piscan.digest import sha256_member
+
+    (tmp_path / "enc.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["姓名", "银行卡号"])
+    ws.append(["张三", 6228482104087201234])  # typed into a number cell: Excel keeps 15 digits
+    book.save(tmp_path / "cards.xlsx")
+    body = "姓名,手机号码\n张三,13812345678\n"
+    buf = tmp_path / "gbk.zip"
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("abcdefgh.csv", body)
+    buf.write_bytes(buf.read_bytes().replace(b"abcdefgh", "客户信息".encode("gbk")))
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(tmp_path)])
+    errors = {e.path: e for e in r.errors}
+    assert set(errors) == {"enc.xlsx"} and errors["enc.xlsx"].kind == "error"
+    assert "password-protected" in errors["enc.xlsx"].reason
+    values = {f.path: f.value for f in r.findings if f.rule_id.startswith("CNPI")}
+    assert values.get("gbk.zip!客户信息.csv") == "13812345678"
+    assert "6228482104087200768" not in str(values)  # no invented digits
+    member = next(i for i in r.inputs if i["path"] == "gbk.zip!客户信息.csv")
+    assert sha256_member(buf, ["客户信息.csv"]) == member["sha256"]

@@ -26,6 +26,38 @@ EXTENSIONS = {".gz": "gz", ".tgz": "gz", ".bz2": "bz2", ".xz": "xz", ".zst": "zs
 STREAMS = ("gz", "bz2", "xz", "zst", "lz4")
 
 
+def fix_zip_names(zf: Any) -> Any:
+    """Give the members of ``zf`` (a :class:`zipfile.ZipFile`) their names as written by a Chinese Windows
+    zipper: names without the UTF-8 flag are GBK bytes, which :mod:`zipfile` decodes as CP437
+    (``客户信息.csv`` shown as ``┐═╗º╨┼╧ó.csv``). A name is renamed only when its bytes decode as GB18030
+    into text with a CJK character (a CP437 name such as ``café`` stays). Returns ``zf``.
+
+    >>> import io, zipfile
+    >>> buf = io.BytesIO()
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("abcdefgh.csv", "tel")
+    >>> gbk = buf.getvalue().replace(b"abcdefgh", "客户信息".encode("gbk"))  # the same length, no UTF-8 flag
+    >>> zipfile.ZipFile(io.BytesIO(gbk)).namelist()
+    ['┐═╗º╨┼╧ó.csv']
+    >>> z = fix_zip_names(zipfile.ZipFile(io.BytesIO(gbk)))
+    >>> z.namelist(), z.read("客户信息.csv")
+    (['客户信息.csv'], b'tel')
+    """
+    for info in zf.infolist():
+        name = info.filename
+        if info.flag_bits & 0x800 or name.isascii():
+            continue
+        try:
+            fixed = name.encode("cp437").decode("gb18030")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        if fixed != name and any("\u4e00" <= c <= "\u9fff" for c in fixed):
+            zf.NameToInfo.pop(name, None)
+            info.filename = fixed
+            zf.NameToInfo[fixed] = info
+    return zf
+
+
 def sniff_compression(head: bytes) -> str | None:
     for magic, kind in MAGIC.items():
         if head.startswith(magic):

@@ -21,6 +21,7 @@ from piscan.sources.compressed import (
     SizeLimited,
     compression_of,
     decompress_stream,
+    fix_zip_names,
     inner_name,
     open_decompressed,
     sniff_compression,
@@ -80,6 +81,7 @@ _TEXT_EXT = (".toml", ".ini", ".cfg", ".conf", ".properties", ".yaml", ".yml", "
              ".sh", ".xml", ".html")
 #: what a JSON document can start with: an object, or an array of values
 _JSON_START = re.compile(rb'\{|\[\s*(?:[\[{"\]\-0-9]|true|false|null)')
+_OOXML = re.compile(r"\.(?:xlsx|xlsm|docx|pptx)$", re.I)  # Office Open XML: a zip unless encrypted
 _WORKBOOK = re.compile(r"\.(?:xls[xm]?|et)$", re.I)  # (an .xls that is a zip is an .xlsx misnamed)
 _SQL_INSERT = re.compile(rb"^(?:INSERT|REPLACE)\s+INTO\s+(\S)", re.M | re.I)
 _COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
@@ -226,6 +228,9 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     if comp == "zip" and (type_override == "xlsx" or (type_override is None and _WORKBOOK.search(path))):
         yield open_reader(path, display_path, "xlsx")  # an Excel workbook is a zip, read as one input
         return
+    if comp is None and head[:8] == OLE2_MAGIC and type_override is None and _OOXML.search(path):
+        # Office wraps a password-protected .xlsx/.docx in an OLE2 container (an EncryptedPackage stream)
+        raise SourceError("password-protected (encrypted) Office document: not read; scan a decrypted copy")
     # a compressed file's decompressed head, read once: it says whether the file is a tarball, and its type
     inner = _decompressed_head(path, comp) if comp in STREAMS else head
     if type_override is None and not manifest and comp != "zip" and is_tar(inner):
@@ -257,7 +262,7 @@ def open_readers(path: str, display_path: str, type_override: str | None = None,
     import zipfile
 
     try:
-        zf = zipfile.ZipFile(path)
+        zf = fix_zip_names(zipfile.ZipFile(path))
     except (OSError, zipfile.BadZipFile) as exc:
         raise SourceError(f"cannot read zip archive: {exc}") from None
     yield from _zip_readers(zf, path, display_path, type_override, options, 0, max_bytes)
@@ -338,7 +343,7 @@ def _zip_readers(zf: zipfile.ZipFile, path: str, display_path: str, type_overrid
                 spool = tempfile.SpooledTemporaryFile(max_size=64 << 20)  # noqa: SIM115 - owned by the ZipFile
                 with zf.open(info) as fh:
                     shutil.copyfileobj(fh, spool, 1 << 20)
-                inner = zipfile.ZipFile(spool)
+                inner = fix_zip_names(zipfile.ZipFile(spool))
                 yield from _zip_readers(inner, path, f"{display_path}!{name}", type_override, options, depth + 1,
                                         max_bytes)
                 continue

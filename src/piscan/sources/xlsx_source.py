@@ -22,9 +22,19 @@ from piscan.sources.base import Cell, Reader, SourceError
 
 
 def cell_text(value: Any) -> str:
-    """A cell value as text: whole floats without ``.0`` (Excel stores every number as a float)."""
+    """A cell value as text: whole floats without ``.0`` (Excel stores every number as a float), and as
+    Excel shows them: to 15 significant digits. A card number typed into a number cell has lost its
+    last digits in Excel; the float's exact binary value would invent others that are nowhere in the file.
+
+    >>> cell_text(13812345678.0), cell_text(6.228482104087201e18), cell_text(2.5)
+    ('13812345678', '6228482104087200000', '2.5')
+    """
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e20:
-        return str(int(value))
+        if abs(value) < 1e15:
+            return str(int(value))
+        from decimal import Decimal
+
+        return str(int(Decimal(format(value, ".15g"))))
     return str(value)
 
 
