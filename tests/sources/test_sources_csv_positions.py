@@ -60,6 +60,7 @@ def test_csv_positions_without_the_prefilter(tmp_path):
 @pytest.mark.parametrize("preamble", [
     "客户信息导出表（2024-03-01）\n\n",  # a title line and a blank line, as a report tool writes them
     "客户信息导出表,,,\n导出时间：2024-03-01 张三 13900001111,,,\n,,,\n",  # Excel: a merged title row, a note
+    "导出时间：2024-03-15 10:22:01,导出人：admin 13900001111,,\n",  # a row of label：value notes
 ])
 @pytest.mark.parametrize("delimiter", [",", ";"])
 def test_title_rows_above_the_header(tmp_path, preamble, delimiter):

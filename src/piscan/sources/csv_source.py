@@ -74,19 +74,31 @@ def _peek(items: Iterator[T], n: int) -> tuple[list[T], Iterator[T]]:
     return head, itertools.chain(head, items)
 
 
+_NOTE = re.compile(r"^[^：:]{1,20}[：:]\s*\S")  # 导出时间：2024-03-15, 导出人: admin
+
+
+def is_note(filled: list[str]) -> bool:
+    """Whether a row's filled cells are all ``label：value`` notes (an export's time, author, filter),
+    which a report puts above its header row; column names are no such pairs."""
+    return bool(filled) and all(_NOTE.match(f.strip()) for f in filled)
+
+
 def header_index(records: list[list[str]]) -> int:
     """Where the header row is among the first records of an export: after a preamble of title lines
-    (``客户信息导出表（2024-03-01）``, ``导出人：张三``, blank lines), which Excel and WPS reports put above it,
-    when every record before it holds at most one field and it holds two or more column names; else 0.
+    (``客户信息导出表（2024-03-01）``, blank lines) and note lines (``导出时间：…,导出人：admin``), which Excel
+    and WPS reports put above it, when every record before it holds at most one field or only notes and
+    it holds two or more column names; else 0.
 
     >>> header_index([["客户信息导出表"], [], ["姓名", "身份证号", "手机号码"], ["张三", "1101…", "138…"]])
     2
+    >>> header_index([["导出时间：2024-03-15 10:22:01", "导出人：admin", ""], ["姓名", "身份证号", "手机号码"]])
+    1
     >>> header_index([["手机号"], ["13812345678"]]), header_index([["姓名", "手机"], ["张三", "138"]])
     (0, 0)
     """
     for i, rec in enumerate(records):
         filled = [f for f in rec if f.strip()]
-        if len(filled) >= 2:
+        if len(filled) >= 2 and not is_note(filled):
             return i if i and is_header(rec) else 0
     return 0
 

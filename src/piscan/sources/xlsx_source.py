@@ -88,13 +88,13 @@ class WorkbookReader(Reader):
         two or more column names when only title rows (at most one filled cell: a report's name, a date, a
         merged title) come before it; else the first filled row, if it reads as column names. Title rows'
         cells are scanned without a column; without a header, columns are letters and the first row is data."""
-        from piscan.sources.csv_source import is_header
+        from piscan.sources.csv_source import is_header, is_note
 
         ahead = list(itertools.islice(rows, TITLE_LOOKAHEAD))
         titles = 0
         for _r, values in ahead:
             filled = _filled(values)
-            if len(filled) >= 2:
+            if len(filled) >= 2 and not is_note(filled):
                 if not is_header(filled):
                     titles = 0
                 break
