@@ -442,6 +442,8 @@ def test_a_positive_word_in_the_text_outranks_a_negative_key():
     '{"taxNo": "130927700917135"}',
     '"统一社会信用代码": "911101001686641855"',  # an all-digit USCC is no card
     "911102253002815612,兰州陇原物流有限公司,存续",
+    "工单#100637 坐席289: 会员卡号 8433625698542952 积分未到账",  # a store's card is no bank card
+    "礼品卡号: 6222020200112233446",
 ])
 def test_hard_negatives_from_enterprise_files(text):
     assert found(text) == []
