@@ -91,6 +91,7 @@ class _Checked:
     def __init__(self, fh: Any, kind: str) -> None:
         self._fh = fh
         self._kind = kind
+        self._fault: BaseException | None = None  # met while reading ahead: raised by the next read
 
     def _call(self, method: Any, *args: Any) -> Any:
         try:
@@ -101,7 +102,29 @@ class _Checked:
             raise OSError(f"damaged {self._kind} data: {exc}") from None
 
     def read(self, n: int = -1) -> bytes:
-        return self._call(self._fh.read, n)  # type: ignore[no-any-return]
+        """Up to ``n`` bytes (all with ``n < 0``), read in 64 KiB pieces: when the data ends early or is
+        damaged, the bytes decompressed before the fault are returned first and the fault is raised by
+        the next read (one read of a whole block would drop them: a small truncated .gz lost everything)."""
+        if self._fault is not None:
+            fault, self._fault = self._fault, None
+            raise fault
+        pieces: list[bytes] = []
+        got = 0
+        # read1: at most one read of the compressed data (a buffered read of 64 KiB would drop the pieces it
+        # already holds when the data ends inside it)
+        read = getattr(self._fh, "read1", self._fh.read)
+        try:
+            while n < 0 or got < n:
+                piece = self._call(read, 65536 if n < 0 else min(65536, n - got))
+                if not piece:
+                    break
+                pieces.append(piece)
+                got += len(piece)
+        except (OSError, EOFError) as exc:
+            if not pieces:
+                raise
+            self._fault = exc
+        return b"".join(pieces)
 
     def readinto(self, b: Any) -> int:
         return self._call(self._fh.readinto, b)  # type: ignore[no-any-return]
