@@ -47,6 +47,26 @@ def is_header(rec: list[str]) -> bool:
     return bool(rec) and not any(_DATA_LIKE.search(h) for h in rec if h.strip())
 
 
+def _unquoted_with_quotes(rec: list[str], pats: list[Any], places: list[tuple[int, int]], raw: str) -> list[int]:
+    """The fields of record ``rec`` (written as ``raw``; ``places`` from ``field_places``, before any shift)
+    that a scan may look at and that hold a quote without being quoted: Excel's ``="11010519491231002X"``
+    keeps a long number as text. Their quotes are written once; a quoted field's are doubled."""
+    out = []
+    for i, text in enumerate(rec):
+        if '"' not in text or pats[i] is False:
+            continue
+        down, col = places[i]
+        start = col
+        if down:
+            k = -1
+            for _ in range(down):
+                k = raw.find("\n", k + 1)
+            start = k + 1 + col
+        if start == 0 or raw[start - 1] != '"':
+            out.append(i)
+    return out
+
+
 #: records read ahead for a preamble: title lines, a date line, blank lines above the header row
 PREAMBLE_LOOKAHEAD = 10
 
@@ -167,6 +187,7 @@ class CsvReader(Reader):
         ragged = 0
         counts = self.counts
         pending: dict[str, list[tuple]] = {}
+        pending_plain: dict[str, list[tuple]] = {}  # unquoted fields that hold quotes (="110…")
         n_pending = 0
         try:
             head, lines = _peek(self._lines(ds), PREAMBLE_LOOKAHEAD)
@@ -215,13 +236,25 @@ class CsvReader(Reader):
                         and self._filtering else [None] * len(rec))
                 places = (field_places(raw_text, len(rec), delimiter)
                           if pats.count(False) != len(pats) else None)  # (a field is queued)
+                plain = _unquoted_with_quotes(rec, pats, places, raw_text) if places is not None else []
                 if places is not None and col0:
                     places = [(down, col + col0 if down == 0 else col) for down, col in places]
+                field_pats = pats
+                if plain:  # queued apart: their quotes are written once, not doubled (Cell.written None)
+                    pats = [False if i in plain else p for i, p in enumerate(pats)]
                 unscanned, queued = queue_fields(rec, header, pats, counts, pending, line, str(self.rows), places)
+                for i in plain:
+                    assert places is not None
+                    col = header[i] if i < len(header) else f"col{i + 1}"
+                    down, at = places[i]
+                    pending_plain.setdefault(col, []).append((rec[i], line + down, at, str(self.rows), field_pats[i]))
+                    unscanned -= len(rec[i])  # (counted as left out by queue_fields)
+                    queued += 1
                 self.unscanned += unscanned
                 n_pending += queued
                 if n_pending >= self.BATCH:
                     yield from self._flush(pending)
+                    yield from self._flush(pending_plain, None)
                     n_pending = 0
         except csv.Error as exc:
             self.faults.append(f"CSV syntax error near line {start}: {exc}")
@@ -232,15 +265,16 @@ class CsvReader(Reader):
         finally:
             fh.close()
         yield from self._flush(pending)  # the rest, also what was read before a fault
+        yield from self._flush(pending_plain, None)
         if ragged > 3:
             self.faults.append(f"{ragged} ragged rows in all")
         if self.faults:
             raise SourceError("; ".join(self.faults))
 
     @staticmethod
-    def _flush(pending: dict[str, list[tuple]]) -> Iterator[CellBatch]:
+    def _flush(pending: dict[str, list[tuple]], written: str | None = "csv") -> Iterator[CellBatch]:
         for col, values in pending.items():
-            yield CellBatch(None, col, (col,), values, written="csv")
+            yield CellBatch(None, col, (col,), values, written=written)
         pending.clear()
 
     def column_values(self) -> dict[tuple[str | None, str], int]:
