@@ -220,3 +220,18 @@ def test_export_review_fixes(tmp_path):
     assert "6228482104087200768" not in str(values)  # no invented digits
     member = next(i for i in r.inputs if i["path"] == "gbk.zip!客户信息.csv")
     assert sha256_member(buf, ["客户信息.csv"]) == member["sha256"]
+
+
+def test_excel_unicode_text_export_is_tab_separated(tmp_path):
+    # Excel / WPS "Unicode 文本" saves UTF-16 tab-separated rows as .txt: read as text before, so its
+    # values had no column; a UTF-16 log with tabs but no column names stays text
+    rows = "姓名\t身份证号\t手机号码\r\n张三\t11010519491231002X\t13812345678\r\n"
+    (tmp_path / "export.txt").write_bytes(b"\xff\xfe" + rows.encode("utf-16-le"))
+    log = "2024-03-01 10:00:00\tINFO\tuser 13912345678 login\r\n"
+    (tmp_path / "app.txt").write_bytes(b"\xff\xfe" + log.encode("utf-16-le"))
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(tmp_path)])
+    assert not r.errors
+    assert {i["path"]: i["type"] for i in r.inputs} == {"export.txt": "tsv", "app.txt": "text"}
+    got = sorted((f.path, f.column, f.value) for f in r.findings)
+    assert got == [("app.txt", None, "13912345678"), ("export.txt", "手机号码", "13812345678"),
+                   ("export.txt", "身份证号", "11010519491231002X")]

@@ -96,6 +96,20 @@ def _tsql(text: bytes) -> bool:
     return (b"\nGO\n" in text or b"\nGO\r\n" in text) and _SQL_STMT.search(text) is not None
 
 
+def _unicode_text_export(low_name: str, text: bytes) -> bool:
+    """Whether a UTF-16 file (``text`` its head as UTF-8) is Excel's or WPS's "Unicode text" export: a
+    ``.txt`` (or an ``.xls`` a web system named so) of tab-separated rows whose first row names two or more
+    columns. Logs are rarely UTF-16; a UTF-16 log with tabs in its first line but no column names stays
+    text."""
+    if not low_name.endswith((".txt", ".xls")):
+        return False
+    from piscan.sources.csv_source import is_header
+
+    first = text.lstrip(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r").decode("utf-8", "replace")
+    cells = [c for c in first.split("\t") if c.strip()]
+    return len(cells) >= 2 and is_header(cells)
+
+
 def sniff_kind(name: str, head: bytes) -> str:
     """Judge the type from a file name and the first (decompressed) bytes."""
     low = name.lower()
@@ -107,6 +121,8 @@ def sniff_kind(name: str, head: bytes) -> str:
     text = head[:65536]
     if text[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its BOM (SQL Server Management Studio's scripts)
         text = text.decode("utf-16", "ignore").encode("utf-8")
+        if _unicode_text_export(low, text):
+            return "tsv"
     if text[:5] == b"PGDMP" or text[257:262] == b"ustar":  # pg_dump -Fc / -Fd (toc.dat) / -Ft archives
         from piscan.sources.pg_archive import archive_format
 
