@@ -76,7 +76,8 @@ def main() -> None:
               help="Key for value fingerprints (else $PISCAN_FINGERPRINT_KEY, else ~/.config/piscan/fingerprint.key).")
 @click.option("--type", "input_type", help="Force the input type instead of auto-detection (text, mysqldump, "
               "pg_dump, pg_archive, mysql_xml, mysql_tab, sqlite_dump, mssql_script, csv, tsv, json, jsonl, "
-              "xlsx, xls, sqlite_db).")
+              "xlsx, xls, html_table, sqlite_db; app manifests: android-manifest, apk, ios-plist, ipa, "
+              "harmony-module, wechat-app).")
 @click.option("--include", multiple=True, help="Only scan files matching this glob (folders); repeatable.")
 @click.option("--exclude", multiple=True, help="Skip files/folders matching this glob; repeatable.")
 @click.option("--gitignore/--no-gitignore", default=False, show_default=True,

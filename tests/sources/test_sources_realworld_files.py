@@ -235,3 +235,28 @@ def test_excel_unicode_text_export_is_tab_separated(tmp_path):
     got = sorted((f.path, f.column, f.value) for f in r.findings)
     assert got == [("app.txt", None, "13912345678"), ("export.txt", "手机号码", "13812345678"),
                    ("export.txt", "身份证号", "11010519491231002X")]
+
+
+def test_web_system_html_table_exports(tmp_path):
+    """Web back-ends answer "导出Excel" with an HTML page named .xls (often GB2312): it was read as text, so
+    its values had no column. Now each table's header names the columns, a title row above it has none,
+    rows are numbered, and lines and columns point at the value."""
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>\n'
+            '<table border="1">\n<tr><td colspan="3">客户信息导出表 联系人 13700001111</td></tr>\n'
+            "<tr><th>姓名</th><th>身份证号</th><th>手机号码</th></tr>\n"
+            "<tr><td>张三</td><td>11010519491231002X</td><td> 13812345678 </td></tr>\n"
+            "<tr>\n  <td>李四</td>\n  <td>\n    11010519491231002X</td>\n  <td>13912345678</td>\n</tr>\n"
+            "</table>\n<table><tr><th>订单</th><th>收货电话</th></tr><tr><td>A1</td><td>13612345678</td></tr>"
+            "</table></body></html>\n")
+    p = tmp_path / "导出.xls"
+    p.write_bytes(page.encode("gb18030"))
+    r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(p)])
+    assert not r.errors
+    assert r.inputs[0]["type"] == "html_table" and r.inputs[0]["rows_scanned"] == 3
+    got = sorted((f.table or "", f.column or "", f.row or "", f.value) for f in r.findings)
+    assert got == [("table1", "", "", "13700001111"), ("table1", "手机号码", "1", "13812345678"),
+                   ("table1", "手机号码", "2", "13912345678"), ("table1", "身份证号", "1", "11010519491231002X"),
+                   ("table1", "身份证号", "2", "11010519491231002X"), ("table2", "收货电话", "1", "13612345678")]
+    lines = page.split("\n")
+    for f in r.findings:
+        assert lines[f.line - 1][f.start:f.end] == f.value

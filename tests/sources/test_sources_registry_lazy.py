@@ -19,7 +19,7 @@ def test_every_type_resolves_to_its_reader():
         assert READERS[kind].kind == kind or kind in ("tsv", "jsonl"), kind
     assert sorted(READERS) == sorted([*MANIFEST_KINDS, "text", "mysqldump", "pg_dump", "pg_archive", "mysql_xml",
                                       "mysql_tab", "sqlite_dump", "mssql_script", "csv", "tsv", "json", "jsonl", "xls",
-                                      "sqlite_db", "xlsx"])
+                                      "sqlite_db", "xlsx", "html_table"])
 
 
 def test_a_log_scan_loads_no_other_reader(tmp_path):

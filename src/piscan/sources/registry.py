@@ -41,6 +41,7 @@ _READER_CLASSES: dict[str, tuple[str, str]] = {
     "mysql_tab": ("piscan.sources.mysql_tab", "MysqlTabReader"),
     "xlsx": ("piscan.sources.xlsx_source", "XlsxReader"),
     "xls": ("piscan.sources.xls_source", "XlsReader"),
+    "html_table": ("piscan.sources.html_table", "HtmlTableReader"),
     "sqlite_db": ("piscan.sources.sqlite_file", "SqliteFileReader"),
     "sqlite_dump": ("piscan.sources.sqlite_dump", "SqliteDumpReader"),
     "mssql_script": ("piscan.sources.mssql_script", "MssqlScriptReader"),
@@ -88,6 +89,14 @@ _COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
 _SQL_STMT = re.compile(rb"^(?:INSERT|CREATE\s+TABLE)\s", re.M | re.I)
 
 
+def _html_table(head: bytes) -> bool:
+    """Whether a file's head is an HTML page with a table (UTF-16 pages decoded first)."""
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = head.decode("utf-16", "ignore").encode("utf-8")
+    low = head[:65536].lower()
+    return b"<table" in low and (b"<html" in low or b"<tr" in low)
+
+
 def _tsql(text: bytes) -> bool:
     """Whether ``text`` starts a T-SQL script: Management Studio's object headers, an INSERT into a bracketed
     name, or ``GO`` lines between INSERT or CREATE TABLE statements (literal searches first)."""
@@ -115,6 +124,8 @@ def sniff_kind(name: str, head: bytes) -> str:
     low = name.lower()
     if low.endswith(_LEGACY_BOOK) and head[:8] == OLE2_MAGIC:
         return "xls"
+    if low.endswith((*_LEGACY_BOOK, ".xlsx", ".html", ".htm")) and _html_table(head):
+        return "html_table"  # a web system's "Excel" export: an HTML page with a table
     for ext, kind in _EXT.items():
         if low.endswith(ext):
             return kind
