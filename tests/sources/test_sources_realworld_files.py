@@ -242,6 +242,7 @@ def test_web_system_html_table_exports(tmp_path):
     its values had no column. Now each table's header names the columns, a title row above it has none,
     rows are numbered, and lines and columns point at the value."""
     page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>\n'
+            "<h3>导出人：管理员 电话 13500001111</h3>\n"
             '<table border="1">\n<tr><td colspan="3">客户信息导出表 联系人 13700001111</td></tr>\n'
             "<tr><th>姓名</th><th>身份证号</th><th>手机号码</th></tr>\n"
             "<tr><td>张三</td><td>11010519491231002X</td><td> 13812345678 </td></tr>\n"
@@ -254,7 +255,8 @@ def test_web_system_html_table_exports(tmp_path):
     assert not r.errors
     assert r.inputs[0]["type"] == "html_table" and r.inputs[0]["rows_scanned"] == 3
     got = sorted((f.table or "", f.column or "", f.row or "", f.value) for f in r.findings)
-    assert got == [("table1", "", "", "13700001111"), ("table1", "手机号码", "1", "13812345678"),
+    assert got == [("", "", "", "13500001111"), ("table1", "", "", "13700001111"),
+                   ("table1", "手机号码", "1", "13812345678"),
                    ("table1", "手机号码", "2", "13912345678"), ("table1", "身份证号", "1", "11010519491231002X"),
                    ("table1", "身份证号", "2", "11010519491231002X"), ("table2", "收货电话", "1", "13612345678")]
     lines = page.split("\n")

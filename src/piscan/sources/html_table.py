@@ -33,9 +33,13 @@ class _Tables(HTMLParser):
         self.row: list[tuple[str, int, int]] | None = None
         self.cell: list[str] | None = None
         self.at = (0, 0)
+        self.outside: list[tuple[str, int, int]] = []  # text outside any cell: a title, a note, a footer
+        self.skip = 0  # inside <script>/<style>
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "table":
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "table":
             self.depth += 1
             if self.depth == 1:
                 self.tables += 1
@@ -50,7 +54,9 @@ class _Tables(HTMLParser):
             self.cell.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "table":
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag == "table":
             if self.depth == 1:
                 self._end_row()
             self.depth = max(0, self.depth - 1)
@@ -64,6 +70,14 @@ class _Tables(HTMLParser):
             if not self.cell:  # where the cell's text starts
                 self.at = self.getpos()
             self.cell.append(data)
+        elif data.strip() and not self.skip:
+            line, col = self.getpos()
+            lead = data[:len(data) - len(data.lstrip())]
+            if "\n" in lead:
+                line, col = line + lead.count("\n"), len(lead) - lead.rfind("\n") - 1
+            else:
+                col += len(lead)
+            self.outside.append((data.strip(), line, col))
 
     def _end_cell(self) -> None:
         if self.cell is not None and self.row is not None:
@@ -105,6 +119,9 @@ class HtmlTableReader(Reader):
         faults: list[str] = []
 
         def cells() -> Iterator[Cell]:
+            for text, line, col in parser.outside:  # the page's text around its tables: no column
+                yield Cell(text, line=line, offset=col)
+            parser.outside.clear()
             for t, row in parser.rows:
                 table = f"table{t}" if parser.tables > 1 else None
                 texts = [text for text, _, _ in row if text]

@@ -124,7 +124,7 @@ def sniff_kind(name: str, head: bytes) -> str:
     low = name.lower()
     if low.endswith(_LEGACY_BOOK) and head[:8] == OLE2_MAGIC:
         return "xls"
-    if low.endswith((*_LEGACY_BOOK, ".xlsx", ".html", ".htm")) and _html_table(head):
+    if low.endswith((*_LEGACY_BOOK, ".xlsx")) and _html_table(head):
         return "html_table"  # a web system's "Excel" export: an HTML page with a table
     for ext, kind in _EXT.items():
         if low.endswith(ext):
