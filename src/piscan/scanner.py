@@ -612,8 +612,8 @@ class Scanner:
             result.errors.append(ScanError(exc.path or display, exc.reason, exc.kind))
         except (OSError, EOFError, ValueError) as exc:  # decompression and I/O faults
             result.errors.append(ScanError(display, f"{exc.__class__.__name__}: {exc}"))
-        except RecursionError:  # a parser of nested data (JSON, JSON5) met absurd depth
-            result.errors.append(ScanError(display, "input nested too deeply to parse; the rest of it was not read"))
+        except RecursionError as exc:  # a parser of nested data (JSON, JSON5) met absurd depth
+            result.errors.append(unforeseen(display, exc))
 
     def _scan_batch(self, batch: CellBatch, display: str, result: ScanResult,
                     cell_counts: dict[tuple[str | None, str | None], int]) -> None:

@@ -20,7 +20,7 @@ import pytest
 
 from piscan.scanner import Scanner, ScanOptions
 from piscan.testing.generate import ValueGen
-from piscan.testing.services import MYSQL, listening, real_mysqldump, real_pg_dump
+from piscan.testing.services import MYSQL, listening, real_mydumper, real_mysqldump, real_pg_dump
 
 
 def _values(seed: int) -> tuple[str, str, str, str, str]:
@@ -132,13 +132,7 @@ def test_mydumper_folder_takes_columns_from_schema_files(tmp_path, flags):
            f"CREATE TABLE {db}.users (id int primary key, name varchar(20), mobile varchar(11), idno char(18));"
            f"INSERT INTO {db}.users VALUES (7, '张三', '{phone}', '{rid}'), (9, 'a\"b', '{phone2}', NULL);"
            f"CREATE TABLE {db}.pay (memo text); INSERT INTO {db}.pay VALUES ('卡号 {card}');")
-    out = tmp_path / "dump"
-    try:
-        subprocess.run(MYSQL, input=sql, text=True, check=True)
-        subprocess.run(["mydumper", "-h", "127.0.0.1", "-u", "root", "-B", db, "-o", str(out), *flags], check=True,
-                       capture_output=True)
-    finally:
-        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    out = real_mydumper(sql, db, tmp_path / "dump", flags)
     r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(out)])
     assert not r.errors, r.errors
     got = sorted((f.table, f.column, f.row, f.value) for f in r.findings if f.rule_id.startswith("CNPI"))
@@ -160,13 +154,7 @@ def test_mydumper_binary_names_are_read_as_bytes_not_gb18030(tmp_path):
            f" (2, '正常', NULL, '{phone2}');"
            f"CREATE TABLE {db}.kehu (id int primary key, addr varchar(50), sfz varchar(18)) CHARSET=gbk;"
            f"INSERT INTO {db}.kehu VALUES (1, '香港淺水灣', '{rid}');")
-    out = tmp_path / "dump"
-    try:
-        subprocess.run(MYSQL, input=sql, text=True, check=True)
-        subprocess.run(["mydumper", "-h", "127.0.0.1", "-u", "root", "-B", db, "-o", str(out)], check=True,
-                       capture_output=True)
-    finally:
-        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    out = real_mydumper(sql, db, tmp_path / "dump")
     assert b"SET NAMES binary" in (out / f"{db}.users.sql").read_bytes()
     r = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(out)])
     assert not r.errors, r.errors

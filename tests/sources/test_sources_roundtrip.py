@@ -54,6 +54,25 @@ def _sql_values(rows) -> str:
     return ",".join("(" + ",".join(lit(v) for v in r) + ")" for r in rows)
 
 
+def _pg_live_and_dump(sql: str, schema: str, tmp_path, flags, full: bool = False):
+    """Run ``sql`` (it creates ``schema``) in the local PostgreSQL, scan the database live, dump ``schema``
+    with the real pg_dump and ``flags`` and scan the dump, dropping the schema whatever happens: the live
+    result, its ``schema``'s counts per table.column and entity, and the dump's result."""
+    try:
+        subprocess.run([*PSQL, "test"], input=sql, text=True, check=True)
+        live = Scanner(ScanOptions(jobs=1, full=full)).scan(["postgresql://postgres@127.0.0.1:5432/test"])
+        dump = tmp_path / "pg.sql"
+        with open(dump, "wb") as fh:
+            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
+                           check=True)
+        dumped = _scan(str(dump))
+    finally:
+        subprocess.run([*PSQL, "test", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
+    mine = Counter((f.table.split(".")[-1], f.column, f.entity_type) for f in live.findings
+                   if f.table.startswith(schema + "."))
+    return live, mine, dumped
+
+
 def _available(cmd: str) -> bool:
     return shutil.which(cmd) is not None
 
@@ -92,18 +111,7 @@ def test_postgres_live_equals_dump(tmp_path, flags):
     sql = (f"CREATE SCHEMA {schema}; CREATE TABLE {schema}.users (id INT PRIMARY KEY, name VARCHAR(40), "
            f"id_card CHAR(18), mobile TEXT, note TEXT); "
            f"INSERT INTO {schema}.users VALUES {_sql_values(rows)};")
-    try:
-        subprocess.run([*PSQL, "test", "-c", sql], check=True)
-        live = _scan("postgresql://postgres@127.0.0.1:5432/test")
-        dump = tmp_path / "pg.sql"
-        with open(dump, "wb") as fh:
-            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", schema, *flags, "test"], stdout=fh,
-                           check=True)
-        dumped = _scan(str(dump))
-    finally:
-        subprocess.run([*PSQL, "test", "-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], check=False)
-    mine = Counter((f.table.split(".")[-1], f.column, f.entity_type) for f in live.findings
-                   if f.table.startswith(schema + "."))
+    _live, mine, dumped = _pg_live_and_dump(sql, schema, tmp_path, flags)
     assert not dumped.errors
     assert dumped.inputs[0]["type"] == "pg_dump"
     assert mine == _counts(dumped)
@@ -173,18 +181,7 @@ def test_postgres_awkward_tables_live_equal_dump(tmp_path, flags):
     INSERT INTO {s}.person VALUES (1, '13812345606');
     INSERT INTO {s}.staff VALUES (2, '13812345607', 'IT');
     """
-    try:
-        subprocess.run([*PSQL, "test"], input=sql, text=True, check=True)
-        live = Scanner(ScanOptions(jobs=1, full=True)).scan(["postgresql://postgres@127.0.0.1:5432/test"])
-        dump = tmp_path / "pg.sql"
-        with open(dump, "wb") as fh:
-            subprocess.run(["pg_dump", "-h127.0.0.1", "-Upostgres", "-n", s, *flags, "test"], stdout=fh,
-                           check=True)
-        dumped = _scan(str(dump))
-    finally:
-        subprocess.run([*PSQL, "test", "-c", f"DROP SCHEMA IF EXISTS {s} CASCADE"], check=False)
-    mine = Counter((f.table.split(".")[-1], f.column, f.entity_type) for f in live.findings
-                   if f.table.startswith(s + "."))
+    live, mine, dumped = _pg_live_and_dump(sql, s, tmp_path, flags, full=True)
     assert not [e for e in live.errors if s in e.reason or s in e.path]
     assert not dumped.errors
     want = Counter({("nopk", "receiver", "CN_MOBILE_PHONE"): 2, ("nopk", "note", "CN_MOBILE_PHONE"): 1,

@@ -22,6 +22,14 @@ from piscan.sources.base import Cell, Reader, SourceError
 from piscan.sources.text import DecodedStream, stream_metadata
 
 
+def _text_start(raw: str, line: int, col: int) -> tuple[int, int]:
+    """Line and column of ``raw.strip()``, given those of ``raw``: past its leading whitespace."""
+    lead = raw[:len(raw) - len(raw.lstrip())]
+    if "\n" in lead:
+        return line + lead.count("\n"), len(lead) - lead.rfind("\n") - 1
+    return line, col + len(lead)
+
+
 class _Tables(HTMLParser):
     """Rows of the tables of a page: each finished row as ``(table number, [(text, line, column), …])``."""
 
@@ -71,24 +79,12 @@ class _Tables(HTMLParser):
                 self.at = self.getpos()
             self.cell.append(data)
         elif data.strip() and not self.skip:
-            line, col = self.getpos()
-            lead = data[:len(data) - len(data.lstrip())]
-            if "\n" in lead:
-                line, col = line + lead.count("\n"), len(lead) - lead.rfind("\n") - 1
-            else:
-                col += len(lead)
-            self.outside.append((data.strip(), line, col))
+            self.outside.append((data.strip(), *_text_start(data, *self.getpos())))
 
     def _end_cell(self) -> None:
         if self.cell is not None and self.row is not None:
-            line, col = self.at
             raw = "".join(self.cell)
-            lead = raw[:len(raw) - len(raw.lstrip())]  # where the stripped text starts
-            if "\n" in lead:
-                line, col = line + lead.count("\n"), len(lead) - lead.rfind("\n") - 1
-            else:
-                col += len(lead)
-            self.row.append((raw.strip(), line, col))
+            self.row.append((raw.strip(), *_text_start(raw, *self.at)))
         self.cell = None
 
     def _end_row(self) -> None:

@@ -89,11 +89,9 @@ _COPY_FROM_STDIN = re.compile(rb"^COPY \S+ .*FROM stdin;", re.M)
 _SQL_STMT = re.compile(rb"^(?:INSERT|CREATE\s+TABLE)\s", re.M | re.I)
 
 
-def _html_table(head: bytes) -> bool:
-    """Whether a file's head is an HTML page with a table (UTF-16 pages decoded first)."""
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        head = head.decode("utf-16", "ignore").encode("utf-8")
-    low = head[:65536].lower()
+def _html_table(text: bytes) -> bool:
+    """Whether a file's head (as UTF-8) is an HTML page with a table."""
+    low = text.lower()
     return b"<table" in low and (b"<html" in low or b"<tr" in low)
 
 
@@ -124,16 +122,17 @@ def sniff_kind(name: str, head: bytes) -> str:
     low = name.lower()
     if low.endswith(_LEGACY_BOOK) and head[:8] == OLE2_MAGIC:
         return "xls"
-    if low.endswith((*_LEGACY_BOOK, ".xlsx")) and _html_table(head):
+    text = head[:65536]
+    utf16 = text[:2] in (b"\xff\xfe", b"\xfe\xff")  # with its BOM (SQL Server Management Studio's scripts)
+    if utf16:
+        text = text.decode("utf-16", "ignore").encode("utf-8")
+    if low.endswith((*_LEGACY_BOOK, ".xlsx")) and _html_table(text):
         return "html_table"  # a web system's "Excel" export: an HTML page with a table
     for ext, kind in _EXT.items():
         if low.endswith(ext):
             return kind
-    text = head[:65536]
-    if text[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its BOM (SQL Server Management Studio's scripts)
-        text = text.decode("utf-16", "ignore").encode("utf-8")
-        if _unicode_text_export(low, text):
-            return "tsv"
+    if utf16 and _unicode_text_export(low, text):
+        return "tsv"
     if text[:5] == b"PGDMP" or text[257:262] == b"ustar":  # pg_dump -Fc / -Fd (toc.dat) / -Ft archives
         from piscan.sources.pg_archive import archive_format
 
@@ -323,6 +322,7 @@ def _member_as_file(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display_path: st
     import tempfile
 
     from piscan.sources.manifests.detect import companions
+    from piscan.sources.tar_archive import copy_bytes
 
     folder = info.filename.rsplit("/", 1)[0] + "/" if "/" in info.filename else ""
     with tempfile.TemporaryDirectory(prefix="piscan-zip-") as tmp:
@@ -333,10 +333,8 @@ def _member_as_file(zf: zipfile.ZipFile, info: zipfile.ZipInfo, display_path: st
             try:
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
                 with zf.open(member) as src, open(dest, "wb") as out:
-                    left = member.file_size if max_bytes is None else min(member.file_size, max_bytes + 1)
-                    while left > 0 and (block := src.read(min(left, 1 << 20))):
-                        out.write(block)
-                        left -= len(block)
+                    copy_bytes(src, out, member.file_size if max_bytes is None
+                               else min(member.file_size, max_bytes + 1))
             except (OSError, EOFError, ValueError) as exc:
                 raise SourceError(f"cannot read zip member {name}: {exc}") from None
         yield from open_readers(local, display_path, None, options, max_bytes)

@@ -59,7 +59,7 @@ def tar_readers(open_stream: Callable[[], BinaryIO], display_path: str, open_rea
                 with src, open(local, "wb") as out:
                     # past --max-file-size only one byte more is kept: the reader then reports the limit
                     limit = member.size if max_bytes is None else min(member.size, max_bytes + 1)
-                    _copy(src, out, limit)
+                    copy_bytes(src, out, limit)
             except (tarfile.TarError, EOFError, OSError) as exc:
                 raise SourceError(f"cannot read tar member {name}: {type(exc).__name__}: {exc}") from None
             try:  # past the depth limit, a member is read as text (an archive in it: a binary file, skipped)
@@ -69,7 +69,9 @@ def tar_readers(open_stream: Callable[[], BinaryIO], display_path: str, open_rea
                 shutil.rmtree(folder, ignore_errors=True)
 
 
-def _copy(src: BinaryIO, out: BinaryIO, n: int) -> None:
+def copy_bytes(src: BinaryIO, out: BinaryIO, n: int) -> None:
+    """Copy exactly ``n`` bytes of ``src`` to ``out`` in 1 MiB blocks (``EOFError`` when ``src`` ends first:
+    an archive member shorter than its header says)."""
     while n > 0:
         block = src.read(min(n, 1 << 20))
         if not block:

@@ -64,9 +64,6 @@ def _filled(values: Sequence[Any]) -> list[str]:
     return [cell_text(v) for v in values if v is not None and str(v).strip()]
 
 
-#: rows read ahead for a title above the header (a report's name, a date line, a blank row)
-TITLE_LOOKAHEAD = 10
-
 
 class WorkbookReader(Reader):
     """What the workbook readers share: per-column value counts, rows and sheets read, the file's size and
@@ -88,19 +85,10 @@ class WorkbookReader(Reader):
         two or more column names when only title rows (at most one filled cell: a report's name, a date, a
         merged title) come before it; else the first filled row, if it reads as column names. Title rows'
         cells are scanned without a column; without a header, columns are letters and the first row is data."""
-        from piscan.sources.csv_source import is_header, is_note
+        from piscan.sources.csv_source import PREAMBLE_LOOKAHEAD, header_index, is_header
 
-        ahead = list(itertools.islice(rows, TITLE_LOOKAHEAD))
-        titles = 0
-        for _r, values in ahead:
-            filled = _filled(values)
-            if len(filled) >= 2 and not is_note(filled):
-                if not is_header(filled):
-                    titles = 0
-                break
-            titles += 1
-        else:
-            titles = 0
+        ahead = list(itertools.islice(rows, PREAMBLE_LOOKAHEAD))
+        titles = header_index([_filled(values) for _r, values in ahead])  # (as a CSV export's preamble)
         header: list[str] | None = None
         for k, (r, values) in enumerate(itertools.chain(ahead, rows)):
             if k < titles:

@@ -35,6 +35,19 @@ def real_mysqldump(setup_sql: str, db: str, out: Path, flags: Sequence[str] = ()
     return out
 
 
+def real_mydumper(setup_sql: str, db: str, out: Path, flags: Sequence[str] = ()) -> Path:
+    """As :func:`real_mysqldump`, with the real ``mydumper`` writing its folder of files to ``out``."""
+    import subprocess
+
+    try:
+        subprocess.run(MYSQL, input=setup_sql, text=True, check=True)
+        subprocess.run(["mydumper", "-h", "127.0.0.1", "-u", "root", "-B", db, "-o", str(out), *flags], check=True,
+                       capture_output=True)
+    finally:
+        subprocess.run(MYSQL, input=f"DROP DATABASE IF EXISTS {db};", text=True, check=False)
+    return out
+
+
 def real_pg_dump(setup_sql: str, schema: str, out: Path, flags: Sequence[str] = ()) -> Path:
     """Run ``setup_sql`` in the local PostgreSQL database ``test`` (it creates ``schema``), dump the schema
     to ``out`` with the real ``pg_dump`` and ``flags``, and drop it whatever happens."""
