@@ -237,7 +237,7 @@ def test_excel_unicode_text_export_is_tab_separated(tmp_path):
                    ("export.txt", "身份证号", "11010519491231002X")]
 
 
-def test_web_system_html_table_exports(tmp_path):
+def test_web_system_html_table_exports(tmp_path, monkeypatch):
     """Web back-ends answer "导出Excel" with an HTML page named .xls (often GB2312): it was read as text, so
     its values had no column. Now each table's header names the columns, a title row above it has none,
     rows are numbered, and lines and columns point at the value."""
@@ -262,3 +262,14 @@ def test_web_system_html_table_exports(tmp_path):
     lines = page.split("\n")
     for f in r.findings:
         assert lines[f.line - 1][f.start:f.end] == f.value
+    # a page longer than one read block: the first table's rows come out before the second table is parsed,
+    # and keep the same table name
+    from piscan.sources import text as text_mod
+
+    monkeypatch.setattr(text_mod, "CHUNK_SIZE", 4096)
+    filler = "<tr><td>王五</td><td>无</td><td>无</td></tr>\n" * 3000
+    big = tmp_path / "big.xls"
+    big.write_bytes(page.replace("</table>\n<table>", filler + "</table>\n<table>").encode("gb18030"))
+    again = Scanner(ScanOptions(jobs=1, show_values=True)).scan([str(big)])
+    assert sorted((f.table or "", f.column or "", f.value) for f in again.findings) == sorted(
+        (f.table or "", f.column or "", f.value) for f in r.findings)

@@ -7,7 +7,7 @@ Chinese web back-ends (OA, CRM, government portals) answer "导出Excel" with an
 it as plain text, with no column. The page is parsed with the standard library's
 :class:`html.parser.HTMLParser`, fed block by block from the decoded stream (GB18030 is detected as for any
 text), so memory stays bounded. Each ``<table>`` is a table of its own (``table`` is ``table1``,
-``table2`` … when the page holds several); a title row above the header (one filled cell, as a report's
+``table2`` …); a title row above the header (one filled cell, as a report's
 name in a ``colspan`` cell) is scanned without a column, as for CSV exports. Columns count from where a
 cell's text starts; a character reference before a value in the same cell (``&amp;``) shifts them.
 """
@@ -119,7 +119,7 @@ class HtmlTableReader(Reader):
                 yield Cell(text, line=line, offset=col)
             parser.outside.clear()
             for t, row in parser.rows:
-                table = f"table{t}" if parser.tables > 1 else None
+                table = f"table{t}"  # (how many tables the page holds is not known until its end)
                 texts = [text for text, _, _ in row if text]
                 if state.get(t) is None:
                     seen[t] = seen.get(t, 0) + 1
